@@ -1,0 +1,57 @@
+"""The `f1-lakehouse` command: set up a data root, serve OpenF1 replays, print gold summaries."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from f1_lakehouse.lib.root_setup import DataRootError, init_root
+from f1_lakehouse.lib.settings import data_root
+
+
+def _init(args: argparse.Namespace) -> int:
+    root = data_root()
+    require_mount = os.environ.get("F1_LAKEHOUSE_REQUIRE_MOUNT", "") == "1"
+    try:
+        findings = init_root(root, require_mount=require_mount)
+    except DataRootError as exc:
+        print(f"f1-lakehouse init: refused: {exc}", file=sys.stderr)
+        return 2
+    print(f"f1-lakehouse init: data root {root.path} is ready: {'; '.join(findings)}")
+    print(f"  export DAGSTER_HOME={root.dagster_home}")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from f1_lakehouse.lib.gold_summary import print_gold_summary
+
+    return print_gold_summary(data_root())
+
+
+def _openf1_replay(args: argparse.Namespace) -> int:
+    from f1_lakehouse.lib.openf1.replay_server import main as replay_main
+
+    return replay_main(args.rest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="f1-lakehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "init", help="create bronze/ cache/ warehouse/ dagster_home/ under F1_LAKEHOUSE_ROOT"
+    ).set_defaults(func=_init)
+    commands.add_parser("summary", help="print a short summary of the gold tables").set_defaults(
+        func=_summary
+    )
+    replay = commands.add_parser(
+        "openf1-replay", help="serve recorded OpenF1 responses on 127.0.0.1", add_help=False
+    )
+    replay.add_argument("rest", nargs=argparse.REMAINDER)
+    replay.set_defaults(func=_openf1_replay)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

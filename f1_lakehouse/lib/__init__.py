@@ -1,0 +1,1 @@
+"""Reusable building blocks: settings, session keys, the bronze writer, source clients, dbt wiring."""

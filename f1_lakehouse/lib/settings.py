@@ -1,0 +1,65 @@
+"""One place that resolves where data lives and which source mode is active."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BUNDLED_DATA = REPO_ROOT / "data"
+DEFAULT_ROOT = REPO_ROOT / ".lakehouse"
+
+SourceMode = Literal["live", "replay"]
+SOURCE_MODES: tuple[SourceMode, ...] = ("live", "replay")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the lakehouse cannot work with."""
+
+
+@dataclass(frozen=True)
+class DataRoot:
+    """The single data root (the external SSD) and the folders beneath it."""
+
+    path: Path
+
+    @property
+    def bronze(self) -> Path:
+        return self.path / "bronze"
+
+    @property
+    def cache(self) -> Path:
+        return self.path / "cache"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.path / "warehouse"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.path / "dagster_home"
+
+    @property
+    def warehouse_file(self) -> Path:
+        return self.warehouse / "f1.duckdb"
+
+    def subdirs(self) -> tuple[Path, ...]:
+        return (self.bronze, self.cache, self.warehouse, self.dagster_home)
+
+
+def data_root() -> DataRoot:
+    """The data root from `F1_LAKEHOUSE_ROOT`, else `.lakehouse/` in the checkout (git-ignored)."""
+    raw = os.environ.get("F1_LAKEHOUSE_ROOT", "").strip()
+    return DataRoot(Path(raw).expanduser().resolve() if raw else DEFAULT_ROOT)
+
+
+def source_mode() -> SourceMode:
+    """`replay` (recorded responses, the default offline) or `live` (the real APIs)."""
+    mode = os.environ.get("F1_LAKEHOUSE_SOURCE", "replay").strip().lower() or "replay"
+    if mode not in SOURCE_MODES:
+        raise SettingsError(
+            f"F1_LAKEHOUSE_SOURCE={mode!r} is not a source mode; use one of {', '.join(SOURCE_MODES)}"
+        )
+    return mode  # type: ignore[return-value]
