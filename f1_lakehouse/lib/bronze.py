@@ -19,10 +19,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from f1_lakehouse.lib.session_keys import SessionKey
+from f1_lakehouse.lib.session_keys import SeasonKey, SessionKey
 
 DATA_FILE = "data.parquet"
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+PartitionKey = SessionKey | SeasonKey
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class BronzeWrite:
     row_count: int
 
 
-def partition_dir(bronze_root: Path, source: str, table: str, key: SessionKey) -> Path:
+def partition_dir(bronze_root: Path, source: str, table: str, key: PartitionKey) -> Path:
     """The folder of one session's partition of one bronze table."""
     for label, name in (("source", source), ("table", table)):
         if not _NAME_RE.fullmatch(name):
@@ -56,7 +57,7 @@ class BronzeStream:
 
 @contextmanager
 def open_partition(
-    bronze_root: Path, source: str, table: str, key: SessionKey, schema: pa.Schema
+    bronze_root: Path, source: str, table: str, key: PartitionKey, schema: pa.Schema
 ) -> Iterator[BronzeStream]:
     """Stream batches into a partition; it replaces the old partition only if the block succeeds.
 
@@ -76,7 +77,7 @@ def open_partition(
 
 
 def write_partition(
-    bronze_root: Path, source: str, table: str, key: SessionKey, data: pa.Table
+    bronze_root: Path, source: str, table: str, key: PartitionKey, data: pa.Table
 ) -> BronzeWrite:
     """Replace one session's partition of a bronze table with `data` (an empty table is kept)."""
     with open_partition(bronze_root, source, table, key, data.schema) as stream:
@@ -84,7 +85,7 @@ def write_partition(
     return BronzeWrite(partition_dir(bronze_root, source, table, key) / DATA_FILE, data.num_rows)
 
 
-def read_partition(bronze_root: Path, source: str, table: str, key: SessionKey) -> pa.Table:
+def read_partition(bronze_root: Path, source: str, table: str, key: PartitionKey) -> pa.Table:
     """Read back one partition (tests, checks)."""
     return pq.read_table(partition_dir(bronze_root, source, table, key) / DATA_FILE)
 

@@ -54,6 +54,24 @@ class SessionKey:
         return f"season={self.season}/round={self.round:02d}/session={self.code}"
 
 
+@dataclass(frozen=True, order=True)
+class SeasonKey:
+    """A whole season: the unit of the calendar."""
+
+    season: int
+
+    def __post_init__(self) -> None:
+        if not FIRST_SEASON <= self.season <= LAST_SEASON:
+            raise InvalidSessionKey(f"season {self.season} is outside {FIRST_SEASON}..{LAST_SEASON}")
+
+    def __str__(self) -> str:
+        return str(self.season)
+
+    @property
+    def hive_path(self) -> str:
+        return f"season={self.season}"
+
+
 # Session names as the schedules spell them. 2021's "Sprint Qualifying" was the sprint race
 # itself; from 2023 the sprint had its own qualifying ("Sprint Shootout", then from 2024
 # "Sprint Qualifying").

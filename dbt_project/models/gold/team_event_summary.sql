@@ -1,0 +1,24 @@
+-- One row per team and race weekend: points, best finishes and pace across every session,
+-- sprint and sprint-qualifying sessions included.
+select
+    season,
+    round,
+    any_value(event_name) as event_name,
+    team_name,
+    count(distinct abbreviation) as drivers,
+    count(distinct session_id) as sessions,
+    string_agg(distinct session_code, ' ' order by session_code) as session_codes,
+    sum(laps_recorded) as laps_recorded,
+    sum(deleted_laps) as deleted_laps,
+    sum(points) filter (where session_code in ('R', 'S')) as points,
+    sum(points) filter (where session_code = 'R') as race_points,
+    sum(points) filter (where session_code = 'S') as sprint_points,
+    min(position) filter (where session_code = 'R') as best_race_position,
+    min(position) filter (where session_code = 'S') as best_sprint_position,
+    min(position) filter (where session_code = 'Q') as best_qualifying_position,
+    min(position) filter (where session_code = 'SQ') as best_sprint_qualifying_position,
+    min(best_lap_ms) filter (where session_code = 'R') as best_race_lap_ms,
+    min(best_lap_ms) filter (where session_code in ('Q', 'SQ')) as best_qualifying_lap_ms,
+    sum(pit_stops) filter (where session_code in ('R', 'S')) as race_pit_stops
+from {{ ref('driver_session_summary') }}
+group by season, round, team_name

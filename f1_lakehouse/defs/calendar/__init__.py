@@ -1,0 +1,1 @@
+"""The season calendar: registers session partitions."""

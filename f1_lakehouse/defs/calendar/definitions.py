@@ -1,0 +1,5 @@
+import dagster as dg
+
+from f1_lakehouse.defs.calendar.assets import calendar
+
+defs = dg.Definitions(assets=[calendar])

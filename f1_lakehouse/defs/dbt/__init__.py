@@ -1,0 +1,1 @@
+"""dbt-duckdb silver and gold assets."""

@@ -1,0 +1,1 @@
+"""FastF1 bronze assets."""

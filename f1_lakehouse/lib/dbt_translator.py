@@ -1,0 +1,34 @@
+"""How dbt nodes become Dagster assets: keys by layer, groups by layer, sources onto bronze."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+LAYERS = ("silver", "gold")
+
+
+def layer_of(dbt_resource_props: Mapping[str, Any]) -> str | None:
+    """The layer folder a model lives in (models/<layer>/...)."""
+    fqn = dbt_resource_props.get("fqn", [])
+    return next((part for part in fqn[1:-1] if part in LAYERS), None)
+
+
+class F1DbtTranslator(DagsterDbtTranslator):
+    """Models land as `<layer>/<model>`; sources keep their `meta.dagster.asset_key` (bronze)."""
+
+    def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:  # type: ignore[no-untyped-def]
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        layer = layer_of(props) if props.get("resource_type") == "model" else None
+        if layer is None:
+            return spec
+        return spec.replace_attributes(
+            key=dg.AssetKey([layer, props["name"]]), group_name=layer
+        ).merge_attributes(kinds={"duckdb"})
+
+
+translator = F1DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

@@ -1,0 +1,453 @@
+"""Declared bronze schemas per OpenF1 endpoint, and coercion of API records onto them.
+
+OpenF1 adds and deprecates fields over time (meetings gained circuit_type…, pit gained
+lane_duration/stop_duration, drivers.country_code is deprecated). Bronze keeps a fixed, declared
+schema per endpoint so every partition reads the same way downstream, and loses nothing:
+
+* a declared field missing from the records becomes null;
+* a field we do not declare is kept, JSON-encoded, in the `_extra` column (a JSON object);
+* a value that cannot be coerced to its declared type is nulled in its column and kept, as
+  sent, under its field name in `_extra`.
+
+Every such change is reported as `SchemaDrift` for the asset metadata instead of crashing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from f1_lakehouse.lib.openf1.dates import DateParseError, parse_openf1_date
+
+EXTRA_COLUMN = "_extra"
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+# Declared kinds: int, float, bool, str, ts (UTC timestamp), ints (list of int) and
+# text (a value OpenF1 sends as a number *or* a string/list, e.g. gap_to_leader "+1 LAP":
+# kept as text, numbers and lists JSON-encoded, for silver to interpret).
+_KIND_TYPES: dict[str, pa.DataType] = {
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "str": pa.string(),
+    "ts": TIMESTAMP,
+    "ints": pa.list_(pa.int64()),
+    "text": pa.string(),
+}
+
+_SESSION = {"meeting_key": "int", "session_key": "int"}
+
+# Field lists follow the OpenF1 documentation (data/replay/openf1/endpoint_reference.json),
+# plus fields seen in the recorded responses (meetings.meeting_code). Deprecated fields stay
+# declared while OpenF1 still sends them for older sessions.
+ENDPOINT_FIELDS: dict[str, dict[str, str]] = {
+    "meetings": {
+        "meeting_key": "int",
+        "meeting_name": "str",
+        "meeting_official_name": "str",
+        "meeting_code": "str",
+        "year": "int",
+        "date_start": "ts",
+        "date_end": "ts",
+        "gmt_offset": "str",
+        "is_cancelled": "bool",
+        "location": "str",
+        "country_key": "int",
+        "country_code": "str",
+        "country_name": "str",
+        "country_flag": "str",
+        "circuit_key": "int",
+        "circuit_short_name": "str",
+        "circuit_type": "str",
+        "circuit_image": "str",
+        "circuit_info_url": "str",
+    },
+    "sessions": {
+        **_SESSION,
+        "session_name": "str",
+        "session_type": "str",
+        "year": "int",
+        "date_start": "ts",
+        "date_end": "ts",
+        "gmt_offset": "str",
+        "is_cancelled": "bool",
+        "location": "str",
+        "country_key": "int",
+        "country_code": "str",
+        "country_name": "str",
+        "circuit_key": "int",
+        "circuit_short_name": "str",
+    },
+    "drivers": {
+        **_SESSION,
+        "driver_number": "int",
+        "broadcast_name": "str",
+        "full_name": "str",
+        "first_name": "str",
+        "last_name": "str",
+        "name_acronym": "str",
+        "team_name": "str",
+        "team_colour": "str",
+        "headshot_url": "str",
+        "country_code": "str",
+    },
+    "laps": {
+        **_SESSION,
+        "driver_number": "int",
+        "lap_number": "int",
+        "date_start": "ts",
+        "lap_duration": "float",
+        "duration_sector_1": "float",
+        "duration_sector_2": "float",
+        "duration_sector_3": "float",
+        "i1_speed": "int",
+        "i2_speed": "int",
+        "st_speed": "int",
+        "is_pit_out_lap": "bool",
+        "segments_sector_1": "ints",
+        "segments_sector_2": "ints",
+        "segments_sector_3": "ints",
+    },
+    "stints": {
+        **_SESSION,
+        "driver_number": "int",
+        "stint_number": "int",
+        "lap_start": "int",
+        "lap_end": "int",
+        "compound": "str",
+        "tyre_age_at_start": "int",
+    },
+    "pit": {
+        **_SESSION,
+        "driver_number": "int",
+        "date": "ts",
+        "lap_number": "int",
+        "lane_duration": "float",
+        "stop_duration": "float",
+        "pit_duration": "float",
+    },
+    "position": {**_SESSION, "driver_number": "int", "date": "ts", "position": "int"},
+    "intervals": {
+        **_SESSION,
+        "driver_number": "int",
+        "date": "ts",
+        "gap_to_leader": "text",
+        "interval": "text",
+    },
+    "race_control": {
+        **_SESSION,
+        "date": "ts",
+        "driver_number": "int",
+        "lap_number": "int",
+        "category": "str",
+        "flag": "str",
+        "scope": "str",
+        "sector": "int",
+        "qualifying_phase": "int",
+        "message": "str",
+    },
+    "weather": {
+        **_SESSION,
+        "date": "ts",
+        "air_temperature": "float",
+        "track_temperature": "float",
+        "humidity": "float",
+        "pressure": "float",
+        "rainfall": "int",
+        "wind_direction": "int",
+        "wind_speed": "float",
+    },
+    "car_data": {
+        **_SESSION,
+        "driver_number": "int",
+        "date": "ts",
+        "speed": "int",
+        "rpm": "int",
+        "n_gear": "int",
+        "throttle": "int",
+        "brake": "int",
+        "drs": "int",
+    },
+    "location": {
+        **_SESSION,
+        "driver_number": "int",
+        "date": "ts",
+        "x": "int",
+        "y": "int",
+        "z": "int",
+    },
+    "overtakes": {
+        **_SESSION,
+        "date": "ts",
+        "overtaking_driver_number": "int",
+        "overtaken_driver_number": "int",
+        "position": "int",
+    },
+    "session_result": {
+        **_SESSION,
+        "driver_number": "int",
+        "position": "int",
+        "number_of_laps": "int",
+        "duration": "text",
+        "gap_to_leader": "text",
+        "dnf": "bool",
+        "dns": "bool",
+        "dsq": "bool",
+    },
+    "starting_grid": {
+        **_SESSION,
+        "driver_number": "int",
+        "position": "int",
+        "lap_duration": "float",
+    },
+    "team_radio": {
+        **_SESSION,
+        "driver_number": "int",
+        "date": "ts",
+        "recording_url": "str",
+    },
+    "championship_drivers": {
+        **_SESSION,
+        "driver_number": "int",
+        "position_start": "int",
+        "position_current": "int",
+        "points_start": "float",
+        "points_current": "float",
+    },
+    "championship_teams": {
+        **_SESSION,
+        "team_name": "str",
+        "position_start": "int",
+        "position_current": "int",
+        "points_start": "float",
+        "points_current": "float",
+    },
+}
+
+ENDPOINTS: tuple[str, ...] = tuple(ENDPOINT_FIELDS)
+
+
+def bronze_schema(endpoint: str) -> pa.Schema:
+    """The declared bronze schema of an endpoint: its fields, then `_extra`."""
+    fields = _fields(endpoint)
+    return pa.schema(
+        [pa.field(name, _KIND_TYPES[kind]) for name, kind in fields.items()]
+        + [pa.field(EXTRA_COLUMN, pa.string())]
+    )
+
+
+@dataclass
+class SchemaDrift:
+    """What differed from the declared schema, accumulated over one or more batches."""
+
+    endpoint: str
+    rows: int = 0
+    present: set[str] = field(default_factory=set)
+    added: Counter[str] = field(default_factory=Counter)
+    type_errors: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def missing(self) -> list[str]:
+        """Declared fields that no record carried (only meaningful when there were rows)."""
+        if not self.rows:
+            return []
+        return [name for name in _fields(self.endpoint) if name not in self.present]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.type_errors or self.missing)
+
+    def merge(self, other: SchemaDrift) -> None:
+        self.rows += other.rows
+        self.present |= other.present
+        self.added.update(other.added)
+        self.type_errors.update(other.type_errors)
+
+    def as_metadata(self) -> dict[str, Any]:
+        """Plain values for asset metadata."""
+        return {
+            "schema_added_fields": sorted(self.added),
+            "schema_missing_fields": self.missing,
+            "schema_type_errors": dict(sorted(self.type_errors.items())),
+        }
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "matches the declared schema"
+        parts = []
+        if self.added:
+            parts.append("added (kept in _extra): " + ", ".join(sorted(self.added)))
+        if self.missing:
+            parts.append("missing (null): " + ", ".join(self.missing))
+        if self.type_errors:
+            parts.append(
+                "uncoercible values (kept in _extra): "
+                + ", ".join(f"{k}×{v}" for k, v in sorted(self.type_errors.items()))
+            )
+        return "; ".join(parts)
+
+
+def coerce_records(
+    endpoint: str, records: Sequence[dict[str, Any]]
+) -> tuple[pa.Table, SchemaDrift]:
+    """Records as returned by OpenF1 -> a table with exactly the declared bronze schema."""
+    fields = _fields(endpoint)
+    drift = SchemaDrift(endpoint, rows=len(records))
+    keys: set[str] = set().union(*(record.keys() for record in records)) if records else set()
+    drift.present = keys & fields.keys()
+    extras: list[dict[str, Any] | None] = [None] * len(records)
+
+    def keep(row: int, name: str, value: Any) -> None:
+        slot = extras[row]
+        if slot is None:
+            slot = extras[row] = {}
+        slot[name] = value
+
+    columns: list[pa.Array] = []
+    for name, kind in fields.items():
+        values = [record.get(name) for record in records]
+        array, rejected = _coerce_column(values, kind)
+        for row in rejected:
+            keep(row, name, values[row])
+        drift.type_errors.update({name: len(rejected)} if rejected else {})
+        columns.append(array)
+    for name in sorted(keys - fields.keys()):
+        for row, record in enumerate(records):
+            if name in record:
+                keep(row, name, record[name])
+                drift.added[name] += 1
+    extra = [None if slot is None else json.dumps(slot, sort_keys=True) for slot in extras]
+    columns.append(pa.array(extra, type=pa.string()))
+    return pa.Table.from_arrays(columns, schema=bronze_schema(endpoint)), drift
+
+
+def _fields(endpoint: str) -> dict[str, str]:
+    try:
+        return ENDPOINT_FIELDS[endpoint]
+    except KeyError:
+        raise KeyError(
+            f"no declared bronze schema for OpenF1 endpoint {endpoint!r}; "
+            f"known: {', '.join(ENDPOINTS)}"
+        ) from None
+
+
+# --- coercion -------------------------------------------------------------------------------
+
+_FAST_TYPES: dict[str, frozenset[type]] = {
+    "int": frozenset({int, type(None)}),
+    "float": frozenset({int, float, type(None)}),
+    "bool": frozenset({bool, type(None)}),
+    "str": frozenset({str, type(None)}),
+    "text": frozenset({str, type(None)}),
+    "ts": frozenset({str, type(None)}),
+}
+_REJECT = object()
+
+
+def _coerce_column(values: list[Any], kind: str) -> tuple[pa.Array, list[int]]:
+    """Coerce one column: a vectorised path for clean values, per value otherwise.
+
+    Returns the array and the rows whose value could not be coerced (nulled in the array).
+    """
+    pa_type = _KIND_TYPES[kind]
+    types = set(map(type, values))
+    if kind in _FAST_TYPES and types <= _FAST_TYPES[kind]:
+        try:
+            if kind == "ts":
+                return pc.cast(pa.array(values, type=pa.string()), pa_type), []
+            return pa.array(values, type=pa_type), []
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            pass  # e.g. an out-of-range int or an odd date: fall back to per-value rules
+    coerce = _COERCERS[kind]
+    out: list[Any] = []
+    rejected: list[int] = []
+    for row, value in enumerate(values):
+        result = None if value is None else coerce(value)
+        if result is _REJECT:
+            rejected.append(row)
+            result = None
+        out.append(result)
+    return pa.array(out, type=pa_type), rejected
+
+
+def _to_int(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value if -(2**63) <= value < 2**63 else _REJECT
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value.is_integer() else _REJECT
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return _REJECT
+        return _to_int(number)
+    return _REJECT
+
+
+def _to_float(value: Any) -> Any:
+    if isinstance(value, bool | int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return _REJECT
+    return _REJECT
+
+
+def _to_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return _REJECT
+
+
+def _to_str(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return _REJECT
+
+
+def _to_text(value: Any) -> Any:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _to_ts(value: Any) -> Any:
+    if not isinstance(value, str):
+        return _REJECT
+    try:
+        return parse_openf1_date(value)
+    except DateParseError:
+        return _REJECT
+
+
+def _to_ints(value: Any) -> Any:
+    if not isinstance(value, list):
+        return _REJECT
+    items = [None if item is None else _to_int(item) for item in value]
+    return _REJECT if any(item is _REJECT for item in items) else items
+
+
+_COERCERS: dict[str, Callable[[Any], Any]] = {
+    "int": _to_int,
+    "float": _to_float,
+    "bool": _to_bool,
+    "str": _to_str,
+    "text": _to_text,
+    "ts": _to_ts,
+    "ints": _to_ints,
+}
