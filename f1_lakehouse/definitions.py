@@ -11,5 +11,7 @@ defs = dg.Definitions.merge(
     calendar.defs,
     fastf1.defs,
     dbt.defs,
-    dg.Definitions(resources={"data_root": DataRootResource()}),
+    # In-process: on a 2-core laptop parallel steps buy little, and each subprocess would
+    # re-import FastF1 and dagster-dbt (seconds per step).
+    dg.Definitions(resources={"data_root": DataRootResource()}, executor=dg.in_process_executor),
 )

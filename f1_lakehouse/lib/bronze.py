@@ -51,7 +51,9 @@ class BronzeStream:
 
     def write(self, data: pa.Table | pa.RecordBatch) -> None:
         if data.num_rows:
-            self._writer.write(data) if isinstance(data, pa.Table) else self._writer.write_batch(data)
+            self._writer.write(data) if isinstance(data, pa.Table) else self._writer.write_batch(
+                data
+            )
             self.row_count += data.num_rows
 
 

@@ -22,7 +22,9 @@ def default_seasons(now: datetime | None = None) -> list[int]:
     try:
         return sorted({int(part) for part in raw.split(",") if part.strip()})
     except ValueError:
-        raise ValueError(f"{SEASONS_ENV}={raw!r} must be comma-separated years, e.g. 2023,2024") from None
+        raise ValueError(
+            f"{SEASONS_ENV}={raw!r} must be comma-separated years, e.g. 2023,2024"
+        ) from None
 
 
 @dataclass
@@ -38,9 +40,7 @@ def diff_season(season: int, calendar_keys: list[str], registered: list[str]) ->
     (cancelled or moved) to drop."""
     wanted = {str(SessionKey.parse(k)) for k in calendar_keys}
     of_season = {k for k in registered if k.startswith(f"{season}-")}
-    return PartitionDiff(
-        added=sorted(wanted - set(registered)), dropped=sorted(of_season - wanted)
-    )
+    return PartitionDiff(added=sorted(wanted - set(registered)), dropped=sorted(of_season - wanted))
 
 
 def apply_diff(instance: dg.DagsterInstance, diff: PartitionDiff) -> None:

@@ -218,7 +218,9 @@ class Extracted:
     missing: str | None = None
 
 
-def _safe(getter: Callable[[], pd.DataFrame | None], what: str) -> tuple[pd.DataFrame | None, str | None]:
+def _safe(
+    getter: Callable[[], pd.DataFrame | None], what: str
+) -> tuple[pd.DataFrame | None, str | None]:
     """Read a FastF1 property, turning 'not recorded' into a reason instead of a failure."""
     try:
         frame = getter()
@@ -258,8 +260,12 @@ def session_info_frame(session: fastf1.core.Session) -> pd.DataFrame:
                 "session_key": info.get("Key"),
                 "session_type": info.get("Type"),
                 "session_name": session.name,
-                "start_date": info.get("StartDate") - offset if info.get("StartDate") and offset is not None else session.date,
-                "end_date": info.get("EndDate") - offset if info.get("EndDate") and offset is not None else None,
+                "start_date": info.get("StartDate") - offset
+                if info.get("StartDate") and offset is not None
+                else session.date,
+                "end_date": info.get("EndDate") - offset
+                if info.get("EndDate") and offset is not None
+                else None,
                 "gmt_offset_ms": int(offset.total_seconds() * 1000) if offset is not None else None,
                 "event_name": session.event["EventName"],
                 "event_format": session.event["EventFormat"],

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 SESSION_CODES: tuple[str, ...] = ("FP1", "FP2", "FP3", "SQ", "S", "Q", "R")
-KEY_FORM = "{season}-{round:02d}-{code}, e.g. 2024-18-R, with code one of " + " ".join(SESSION_CODES)
+KEY_FORM = "{season}-{round:02d}-{code}, e.g. 2024-18-R, with code one of " + " ".join(
+    SESSION_CODES
+)
 _KEY_RE = re.compile(r"(?P<season>\d{4})-(?P<round>\d{2})-(?P<code>[A-Z0-9]{1,3})")
 FIRST_SEASON = 1950
 LAST_SEASON = 2100
@@ -26,9 +28,13 @@ class SessionKey:
 
     def __post_init__(self) -> None:
         if not FIRST_SEASON <= self.season <= LAST_SEASON:
-            raise InvalidSessionKey(f"season {self.season} is outside {FIRST_SEASON}..{LAST_SEASON}")
+            raise InvalidSessionKey(
+                f"season {self.season} is outside {FIRST_SEASON}..{LAST_SEASON}"
+            )
         if not 1 <= self.round <= 99:
-            raise InvalidSessionKey(f"round {self.round} is outside 1..99 (testing has no partitions)")
+            raise InvalidSessionKey(
+                f"round {self.round} is outside 1..99 (testing has no partitions)"
+            )
         if self.code not in SESSION_CODES:
             raise InvalidSessionKey(
                 f"session code {self.code!r} is not one of {' '.join(SESSION_CODES)}"
@@ -62,7 +68,9 @@ class SeasonKey:
 
     def __post_init__(self) -> None:
         if not FIRST_SEASON <= self.season <= LAST_SEASON:
-            raise InvalidSessionKey(f"season {self.season} is outside {FIRST_SEASON}..{LAST_SEASON}")
+            raise InvalidSessionKey(
+                f"season {self.season} is outside {FIRST_SEASON}..{LAST_SEASON}"
+            )
 
     def __str__(self) -> str:
         return str(self.season)

@@ -1,5 +1,7 @@
 """The calendar asset: loads each season's schedule through FastF1 and registers its sessions."""
 
+from typing import Any
+
 import dagster as dg
 import pyarrow as pa
 from pydantic import Field
@@ -34,12 +36,15 @@ def calendar(
     fastf1_source.configure(source_mode(), root)
     seasons = config.seasons or default_seasons()
     registered = context.instance.get_dynamic_partitions(SESSION_PARTITIONS_NAME)
-    summary: dict[str, dg.RawMetadataValue] = {}
+    summary: dict[str, Any] = {}
     total = 0
     for season in seasons:
         sessions = fastf1_source.schedule_sessions(season, fastf1_source.event_schedule(season))
         write = write_partition(
-            root.bronze, "fastf1", "calendar", SeasonKey(season),
+            root.bronze,
+            "fastf1",
+            "calendar",
+            SeasonKey(season),
             pa.Table.from_pandas(sessions, preserve_index=False),
         )
         keys = sessions["partition_key"].tolist() if len(sessions) else []

@@ -1,11 +1,13 @@
 """FastF1 bronze: one session load per partition, one bronze table per FastF1 table."""
 
+from typing import Any
+
 import dagster as dg
 
 from f1_lakehouse.lib import fastf1_source
 from f1_lakehouse.lib.bronze import write_partition
 from f1_lakehouse.lib.fastf1_tables import FASTF1_TABLES, extract_tables
-from f1_lakehouse.lib.partitions import context_session_key, session_partitions
+from f1_lakehouse.lib.partitions import context_session_keys, session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.settings import source_mode
 
@@ -41,24 +43,43 @@ def bronze_key(table: str) -> dg.AssetKey:
     ],
     can_subset=True,
     name="fastf1_session_tables",
+    backfill_policy=dg.BackfillPolicy.single_run(),
     retry_policy=dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL),
 )
 def fastf1_session_tables(context: dg.AssetExecutionContext, data_root: DataRootResource):
-    """Load the session once and land each selected table; absent tables land empty and say why."""
-    key = context_session_key(context)
+    """Load each session once and land each selected table; absent tables land empty and say
+    why. A backfill of many sessions is one run (one process, FastF1 imported once)."""
     root = data_root.root()
     fastf1_source.configure(source_mode(), root)
     selected = {k.path[-1] for k in context.selected_asset_keys}
-    session = fastf1_source.load_session(key, telemetry=bool(selected & TELEMETRY_TABLES))
-    for table, extracted in extract_tables(session).items():
-        if table not in selected:
-            continue
-        write = write_partition(root.bronze, "fastf1", table, key, extracted.table)
-        metadata: dict[str, dg.RawMetadataValue] = {
-            "dagster/row_count": write.row_count,
-            "path": dg.MetadataValue.path(str(write.path)),
-            "missing": extracted.missing or "",
-        }
-        if extracted.missing:
-            context.log.warning(f"{key} {table}: {extracted.missing}")
-        yield dg.MaterializeResult(asset_key=bronze_key(table), metadata=metadata)
+    rows: dict[str, dict[str, int]] = {table: {} for table in selected}
+    paths: dict[str, str] = {}
+    missing: dict[str, dict[str, str]] = {table: {} for table in selected}
+    for key in context_session_keys(context):
+        session = fastf1_source.load_session(key, telemetry=bool(selected & TELEMETRY_TABLES))
+        for table, extracted in extract_tables(session).items():
+            if table not in selected:
+                continue
+            write = write_partition(root.bronze, "fastf1", table, key, extracted.table)
+            rows[table][str(key)] = write.row_count
+            paths[table] = str(write.path)
+            if extracted.missing:
+                missing[table][str(key)] = extracted.missing
+                context.log.warning(f"{key} {table}: {extracted.missing}")
+    for table in sorted(selected):
+        yield dg.MaterializeResult(
+            asset_key=bronze_key(table),
+            metadata=_metadata(rows[table], paths[table], missing[table]),
+        )
+
+
+def _metadata(rows: dict[str, int], path: str, missing: dict[str, str]) -> dict[str, Any]:
+    """Row count and path for one session; per-session counts when a run covers several."""
+    metadata: dict[str, Any] = {
+        "dagster/row_count": sum(rows.values()),
+        "path": dg.MetadataValue.path(path if len(rows) == 1 else path.split("/season=")[0]),
+        "missing": "; ".join(f"{k}: {v}" if len(rows) > 1 else v for k, v in missing.items()),
+    }
+    if len(rows) > 1:
+        metadata["rows_by_session"] = dg.MetadataValue.json(rows)
+    return metadata

@@ -1,0 +1,57 @@
+"""A short, human summary of the gold tables, read without holding the warehouse open."""
+
+from __future__ import annotations
+
+import duckdb
+
+from f1_lakehouse.lib.settings import DataRoot
+
+SUMMARY_SQL = """
+select
+    d.session_id,
+    any_value(d.event_name) as event,
+    any_value(d.session_name) as session,
+    count(*) as drivers,
+    sum(d.laps_recorded) as laps,
+    max(d.abbreviation) filter (where d.position = 1) as p1,
+    arg_min(d.abbreviation, d.best_lap_ms) as fastest,
+    min(d.best_lap_ms) as fastest_ms,
+    sum(d.pit_stops) as pit_stops
+from gold.driver_session_summary d
+group by d.session_id
+order by d.session_id
+"""
+
+
+def format_lap(ms: int | None) -> str:
+    """Milliseconds as m:ss.mmm, the way lap times are read."""
+    if ms is None:
+        return "-"
+    minutes, rest = divmod(int(ms), 60_000)
+    return f"{minutes}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def gold_rows(root: DataRoot) -> list[tuple]:
+    """Per-session headline rows from gold; the connection is closed before returning."""
+    with duckdb.connect(str(root.warehouse_file), read_only=True) as con:
+        return con.execute(SUMMARY_SQL).fetchall()
+
+
+def print_gold_summary(root: DataRoot) -> int:
+    if not root.warehouse_file.exists():
+        print(f"no warehouse at {root.warehouse_file} yet: run `make demo` first")
+        return 1
+    rows = gold_rows(root)
+    if not rows:
+        print("gold is empty: no session has been materialised yet")
+        return 1
+    header = f"{'session':<11} {'event':<26} {'type':<18} {'drv':>3} {'laps':>5} {'P1':<4} {'fastest lap':<16} {'stops':>5}"
+    print(header)
+    print("-" * len(header))
+    for session_id, event, session, drivers, laps, p1, fastest, fastest_ms, stops in rows:
+        fastest_txt = f"{fastest or '-'} {format_lap(fastest_ms)}" if fastest_ms else "-"
+        print(
+            f"{session_id:<11} {event[:26]:<26} {session[:18]:<18} {drivers:>3} {int(laps or 0):>5} "
+            f"{p1 or '-':<4} {fastest_txt:<16} {int(stops or 0):>5}"
+        )
+    return 0
