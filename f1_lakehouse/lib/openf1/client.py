@@ -94,7 +94,9 @@ def build_query(params: Params) -> str:
     for key, value in items:
         match = _PARAM_RE.fullmatch(key)
         if match is None:
-            raise ValueError(f"bad OpenF1 filter {key!r}: expected a field name with >=, <=, > or <")
+            raise ValueError(
+                f"bad OpenF1 filter {key!r}: expected a field name with >=, <=, > or <"
+            )
         values = value if isinstance(value, list | tuple) else [value]
         for item in values:
             text = str(item).lower() if isinstance(item, bool) else str(item)
@@ -213,4 +215,3 @@ class OpenF1Client:
 def _snippet(body: bytes, limit: int = 120) -> str:
     text = body[:limit].decode("utf-8", "replace").strip().replace("\n", " ")
     return text + ("…" if len(body) > limit else "") if text else "(empty body)"
-

@@ -67,7 +67,9 @@ def repair_missing_dates(dates: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, i
     null_mask = np.asarray(ns.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     idx = np.flatnonzero(null_mask)
     if idx[0] == 0:
-        raise DateRepairError("the first row has no date, so there is no previous date to repair from")
+        raise DateRepairError(
+            "the first row has no date, so there is no previous date to repair from"
+        )
     if null_mask[idx - 1].any():
         row = int(idx[null_mask[idx - 1]][0])
         raise DateRepairError(f"rows {row - 1} and {row} both lack a date: the repair is ambiguous")

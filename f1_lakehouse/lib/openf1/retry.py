@@ -1,4 +1,4 @@
-"""When and how long to retry an OpenF1 request: bounded, exponential, jittered, Retry-After aware."""
+"""When and how long to retry OpenF1: jittered exponential backoff, Retry-After."""
 
 from __future__ import annotations
 

@@ -289,7 +289,7 @@ class SchemaDrift:
         if self.type_errors:
             parts.append(
                 "uncoercible values (kept in _extra): "
-                + ", ".join(f"{k}×{v}" for k, v in sorted(self.type_errors.items()))
+                + ", ".join(f"{k} x{v}" for k, v in sorted(self.type_errors.items()))
             )
         return "; ".join(parts)
 

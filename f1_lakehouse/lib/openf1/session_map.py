@@ -85,7 +85,10 @@ def _race_table(path: Path) -> dict[tuple[int, int], ScheduledRace]:
         for row in csv.DictReader(handle):
             try:
                 race = ScheduledRace(
-                    int(row["year"]), int(row["round"]), row["name"], date.fromisoformat(row["date"])
+                    int(row["year"]),
+                    int(row["round"]),
+                    row["name"],
+                    date.fromisoformat(row["date"]),
                 )
             except (KeyError, ValueError):
                 continue  # ragged or \N rows carry no usable date

@@ -1,0 +1,1 @@
+"""Dagster definitions of the OpenF1 source (bronze)."""
