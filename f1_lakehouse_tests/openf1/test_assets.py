@@ -10,7 +10,7 @@ import pytest
 
 from f1_lakehouse.lib.openf1.replay_server import FaultPlan, ReplayServer
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, bronze_schema
-from f1_lakehouse_tests.openf1.conftest import (
+from f1_lakehouse_tests.openf1.support import (
     NOT_RECORDED,
     PARTITION,
     RECORDED_COUNTS,
@@ -119,16 +119,15 @@ def test_unmappable_partition_fails_with_a_clear_message(
 
 
 @pytest.mark.parametrize("empty", ["404", "list"])
-def test_unrecorded_endpoints_land_empty_partitions_either_way(
-    tmp_path: Path, empty: str
-) -> None:
+def test_unrecorded_endpoints_land_empty_partitions_either_way(tmp_path: Path, empty: str) -> None:
     with ReplayServer(faults=FaultPlan(empty=empty)) as server:
         result = materialize(tmp_path, fast_resource(server.base_url), ["team_radio", "pit"])
     assert result.success
     assert bronze_counts(tmp_path) == {"pit": 23, "team_radio": 0}
-    assert pq.read_schema(bronze_file(tmp_path, "team_radio")).names == bronze_schema(
-        "team_radio"
-    ).names
+    assert (
+        pq.read_schema(bronze_file(tmp_path, "team_radio")).names
+        == bronze_schema("team_radio").names
+    )
 
 
 def test_partition_matches_key_for_other_sessions(

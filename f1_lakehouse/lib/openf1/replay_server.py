@@ -563,7 +563,10 @@ class ReplayServer:
 
     def start(self) -> ReplayServer:
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="openf1-replay", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() returns promptly
+            name="openf1-replay",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -640,8 +643,8 @@ def plan_from_args(args: argparse.Namespace) -> FaultPlan:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point of `f1-lakehouse openf1-replay`."""
-    args = build_parser().parse_args(argv)
+    """Entry point of `f1-lakehouse openf1-replay` (a leading `--` separator is ignored)."""
+    args = build_parser().parse_args(argv[1:] if argv[:1] == ["--"] else argv)
     try:
         plan = plan_from_args(args)
         server = ReplayServer(args.data, port=args.port, faults=plan, verbose=args.verbose)
@@ -657,3 +660,7 @@ def main(argv: list[str]) -> int:
     finally:
         server.stop()
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

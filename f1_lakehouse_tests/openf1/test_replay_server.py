@@ -1,0 +1,142 @@
+"""The replay server: OpenF1 filter semantics, telemetry windows, the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+
+from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1RequestError
+from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
+from f1_lakehouse.lib.openf1.replay_server import (
+    ReplayData,
+    ReplayServer,
+    main,
+    parse_filters,
+)
+from f1_lakehouse.lib.openf1.retry import RetryPolicy
+from f1_lakehouse.lib.openf1.session_map import resolve_session
+from f1_lakehouse.lib.openf1.telemetry import time_windows, window_params
+from f1_lakehouse.lib.session_keys import SessionKey
+
+
+@pytest.fixture(scope="module")
+def client(replay_server: ReplayServer) -> OpenF1Client:
+    return OpenF1Client(
+        replay_server.base_url,
+        RateLimiter(1000, 100_000, 10),
+        RetryPolicy(max_attempts=2, backoff_base=0.001),
+    )
+
+
+def test_parse_filters() -> None:
+    assert parse_filters("session_key=9606&date%3E=2024-09-22T12%3A00%3A00%2B00%3A00&date%3Cx") == [
+        ("session_key", "=", "9606"),
+        ("date", ">=", "2024-09-22T12:00:00+00:00"),
+        ("date", "<", "x"),
+    ]
+
+
+def test_laps_come_from_the_complete_per_driver_recording(client: OpenF1Client) -> None:
+    laps = client.get("laps", {"session_key": 9606})
+    assert len(laps) == 1179
+    assert len([lap for lap in laps if lap["lap_number"] == 1]) == 20
+
+
+def test_filters_equal_or_and_comparisons(client: OpenF1Client) -> None:
+    two = client.get("laps", {"session_key": 9606, "driver_number": [1, 4]})
+    assert {lap["driver_number"] for lap in two} == {1, 4}
+    fast = client.get("laps", {"session_key": 9606, "lap_duration<": 95, "lap_number>=": 50})
+    assert fast and all(lap["lap_duration"] < 95 and lap["lap_number"] >= 50 for lap in fast)
+    assert client.get("sessions", {"meeting_key": 1246, "session_name": "Race"})[0][
+        "session_key"
+    ] == 9606  # fmt: skip
+    weather = client.get("weather", {"session_key": 9606, "date<": "2024-09-22T11:10:00"})
+    assert len(weather) == 3  # dates recorded with a space compare as instants too
+
+
+def test_telemetry_windows_tile_the_session_without_loss_or_overlap(
+    client: OpenF1Client,
+) -> None:
+    resolved = resolve_session(client.get, SessionKey.parse("2024-18-R"))
+    windows = time_windows(resolved.date_start, resolved.date_end, timedelta(minutes=30))
+    assert windows[0][0] is None and windows[-1][1] is None
+    everything = client.get("car_data", {"session_key": 9606, "driver_number": 1})
+    pieces = [client.get("car_data", window_params(9606, 1, w)) for w in windows]
+    dates = [row["date"] for piece in pieces for row in piece]
+    assert len(dates) == len(everything) == 36_339
+    assert dates == [row["date"] for row in everything]
+    assert sum(1 for d in dates if "." not in d) == 35  # repaired whole seconds, OpenF1's form
+
+
+def test_unfiltered_telemetry_is_refused_like_openf1(replay_server: ReplayServer) -> None:
+    client = OpenF1Client(
+        replay_server.base_url,
+        RateLimiter(1000, 100_000, 10),
+        RetryPolicy(max_attempts=1, backoff_base=0.001),
+    )
+    with pytest.raises(OpenF1RequestError, match=r"last status 500.*too large"):
+        client.get("car_data", {"session_key": 9606})
+
+
+def test_unknown_paths_and_bad_filters(replay_server: ReplayServer) -> None:
+    assert (
+        requests.get(replay_server.base_url.removesuffix("/v1") + "/x", timeout=5).status_code
+        == 404
+    )
+    bad = requests.get(f"{replay_server.base_url}/laps?%3E%3E", timeout=5)
+    assert bad.status_code == 422
+
+
+def test_missing_data_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data", str(tmp_path / "nope"), "--port", "0"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="no OpenF1 recordings"):
+        ReplayData(tmp_path)
+
+
+def test_bad_fault_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--port", "0", "--faults", "500,gremlins"]) == 2
+    assert "unknown fault kinds" in capsys.readouterr().err
+
+
+def _serve(command: list[str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", *command, "--port", "0", "--fail-rate", "0.5", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert " at " in first, proc.stderr.read() if proc.stderr else ""
+        url = first.rsplit(" at ", 1)[1].strip()
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+        client = OpenF1Client(
+            url, RateLimiter(1000, 100_000, 10), RetryPolicy(max_attempts=6, backoff_base=0.001)
+        )
+        assert len(client.get("drivers", {"session_key": 9606})) == 20
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_module_command_serves_over_http() -> None:
+    _serve(["f1_lakehouse.lib.openf1.replay_server"])
+
+
+def test_cli_command_with_separator_serves_over_http() -> None:
+    _serve(["f1_lakehouse.cli", "openf1-replay", "--"])
+
+
+@pytest.mark.xfail(
+    reason="cli.py's argparse.REMAINDER does not capture a leading option (owned elsewhere)",
+    strict=False,
+)
+def test_cli_command_serves_over_http() -> None:
+    _serve(["f1_lakehouse.cli", "openf1-replay"])
