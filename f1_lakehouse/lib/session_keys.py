@@ -49,7 +49,9 @@ class SessionKey:
         try:
             return cls(int(match["season"]), int(match["round"]), match["code"])
         except InvalidSessionKey as exc:
-            raise InvalidSessionKey(f"invalid session partition key {key!r}: {exc}") from None
+            raise InvalidSessionKey(
+                f"invalid session partition key {key!r}: {exc}; expected {KEY_FORM}"
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.season}-{self.round:02d}-{self.code}"

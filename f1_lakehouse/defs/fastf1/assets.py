@@ -7,7 +7,7 @@ import dagster as dg
 from f1_lakehouse.lib import fastf1_source
 from f1_lakehouse.lib.bronze import write_partition
 from f1_lakehouse.lib.fastf1_tables import FASTF1_TABLES, extract_tables
-from f1_lakehouse.lib.partitions import context_session_keys, session_partitions
+from f1_lakehouse.lib.partitions import context_session_keys, not_retryable, session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.settings import source_mode
 
@@ -56,7 +56,10 @@ def fastf1_session_tables(context: dg.AssetExecutionContext, data_root: DataRoot
     paths: dict[str, str] = {}
     missing: dict[str, dict[str, str]] = {table: {} for table in selected}
     for key in context_session_keys(context):
-        session = fastf1_source.load_session(key, telemetry=bool(selected & TELEMETRY_TABLES))
+        try:
+            session = fastf1_source.load_session(key, telemetry=bool(selected & TELEMETRY_TABLES))
+        except fastf1_source.SessionNotInSchedule as exc:
+            raise not_retryable(exc) from exc
         for table, extracted in extract_tables(session).items():
             if table not in selected:
                 continue

@@ -1,0 +1,60 @@
+# f1-lakehouse: `make demo` runs the lakehouse on the bundled real recordings, `make test` the suite.
+# Both set up everything they need (virtualenv, packages, dbt manifest, data root) on a fresh clone.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+
+export F1_LAKEHOUSE_SOURCE ?= replay
+export F1_LAKEHOUSE_ROOT ?= $(CURDIR)/.lakehouse
+export DAGSTER_HOME ?= $(F1_LAKEHOUSE_ROOT)/dagster_home
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+# Recorded sessions the demo lands bronze → gold (see data/PROVENANCE.md for what each holds).
+DEMO_SEASONS := 2018,2023,2025
+DEMO_SESSIONS := 2018-04-R 2023-04-Q 2023-04-SQ 2023-04-S 2025-06-S 2023-01-R
+FASTF1_SELECTION := group:calendar or group:bronze_fastf1 or group:silver or group:gold
+MANIFEST := dbt_project/target/manifest.json
+
+.PHONY: install manifest init demo summary test lint dev clean-root
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# The dbt manifest must exist before the Dagster definitions import.
+manifest: install
+	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file f1_lakehouse/lib/dbt_project.py
+
+init: install
+	$(BIN)/f1-lakehouse init
+
+demo: manifest init
+	F1_LAKEHOUSE_SEASONS=$(DEMO_SEASONS) $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select bronze/fastf1/calendar
+	@for key in $(DEMO_SESSIONS); do \
+		echo "== materialising $$key (bronze → silver → gold)"; \
+		F1_LAKEHOUSE_SEASONS=$(DEMO_SEASONS) $(BIN)/dagster asset materialize -m f1_lakehouse.definitions \
+			--select '$(FASTF1_SELECTION)' --partition $$key > $(F1_LAKEHOUSE_ROOT)/last-run.log 2>&1 \
+			|| { tail -40 $(F1_LAKEHOUSE_ROOT)/last-run.log; exit 1; }; \
+	done
+	$(BIN)/f1-lakehouse summary
+
+summary: install
+	$(BIN)/f1-lakehouse summary
+
+test: manifest
+	$(BIN)/ruff check f1_lakehouse f1_lakehouse_tests bench
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check f1_lakehouse f1_lakehouse_tests bench
+	$(BIN)/ruff format --check f1_lakehouse f1_lakehouse_tests bench
+
+# The Dagster UI on http://127.0.0.1:3000 over the same data root.
+dev: manifest init
+	$(BIN)/dagster dev -m f1_lakehouse.definitions -h 127.0.0.1 -p 3000

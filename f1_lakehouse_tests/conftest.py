@@ -1,0 +1,100 @@
+"""Shared fixtures: temporary data roots, and one replayed pipeline run reused by many tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_dbt import DbtCliResource
+
+from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
+from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
+from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
+from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.root_setup import init_root
+from f1_lakehouse.lib.settings import DataRoot
+
+# Recorded FastF1 sessions the end-to-end fixture lands bronze → gold.
+PIPELINE_SESSIONS = ("2018-04-R", "2023-04-Q", "2023-04-SQ", "2023-04-S", "2025-06-S", "2023-01-R")
+FASTF1_PIPELINE = (fastf1_session_tables, silver_dbt_models, gold_dbt_models)
+
+os.environ.setdefault("F1_LAKEHOUSE_SOURCE", "replay")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def make_root(path: Path) -> DataRoot:
+    root = DataRoot(path)
+    init_root(root, require_mount=False)
+    return root
+
+
+@pytest.fixture
+def data_root(tmp_path: Path) -> DataRoot:
+    """A fresh, initialised data root for one test."""
+    return make_root(tmp_path / "root")
+
+
+@dataclass
+class Pipeline:
+    """A data root plus the Dagster instance its runs were recorded in."""
+
+    root: DataRoot
+    instance: dg.DagsterInstance
+    results: dict[str, dg.ExecuteInProcessResult] = field(default_factory=dict)
+
+    def bronze_metadata(self, key: str, table: str) -> dict[str, object]:
+        """Metadata of the bronze FastF1 materialisation of one table in the first run of `key`."""
+        events = self.results[key].asset_materializations_for_node("fastf1_session_tables")
+        event = next(e for e in events if e.asset_key.path[-1] == table)
+        return {name: value.value for name, value in event.metadata.items()}
+
+    def resources(self) -> dict[str, object]:
+        return {
+            "data_root": DataRootResource(path=str(self.root.path)),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        }
+
+    def materialize(
+        self, key: str, assets: Sequence[dg.AssetsDefinition] = FASTF1_PIPELINE
+    ) -> dg.ExecuteInProcessResult:
+        self.instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [key])
+        return dg.materialize(
+            list(assets), partition_key=key, instance=self.instance, resources=self.resources()
+        )
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Read the warehouse and let go of it at once (one writer per DuckDB file)."""
+        with duckdb.connect(str(self.root.warehouse_file), read_only=True) as con:
+            return con.execute(sql, list(params)).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of every silver and gold table and every bronze partition file."""
+        tables = self.query(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('silver', 'gold') order by 1"
+        )
+        result = {name: self.query(f"select count(*) from {name}")[0][0] for (name,) in tables}
+        with duckdb.connect() as con:
+            for path in sorted(self.root.bronze.rglob("*.parquet")):
+                rel = str(path.relative_to(self.root.bronze))
+                result[rel] = con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
+        return result
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+    """The recorded sessions materialised bronze → silver → gold once, in replay mode."""
+    base = tmp_path_factory.mktemp("pipeline")
+    (base / "dagster_home").mkdir()
+    with dg.instance_for_test(temp_dir=str(base / "dagster_home")) as instance:
+        run = Pipeline(make_root(base / "root"), instance)
+        for key in PIPELINE_SESSIONS:
+            run.results[key] = run.materialize(key)
+            assert run.results[key].success, key
+        yield run
