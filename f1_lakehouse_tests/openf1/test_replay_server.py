@@ -52,9 +52,10 @@ def test_filters_equal_or_and_comparisons(client: OpenF1Client) -> None:
     assert {lap["driver_number"] for lap in two} == {1, 4}
     fast = client.get("laps", {"session_key": 9606, "lap_duration<": 95, "lap_number>=": 50})
     assert fast and all(lap["lap_duration"] < 95 and lap["lap_number"] >= 50 for lap in fast)
-    assert client.get("sessions", {"meeting_key": 1246, "session_name": "Race"})[0][
-        "session_key"
-    ] == 9606  # fmt: skip
+    assert (
+        client.get("sessions", {"meeting_key": 1246, "session_name": "Race"})[0]["session_key"]
+        == 9606
+    )
     weather = client.get("weather", {"session_key": 9606, "date<": "2024-09-22T11:10:00"})
     assert len(weather) == 3  # dates recorded with a space compare as instants too
 

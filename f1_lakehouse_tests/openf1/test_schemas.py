@@ -43,11 +43,24 @@ def test_documented_sample_responses_coerce_without_drift() -> None:
 
 def test_added_fields_are_kept_and_missing_fields_are_null() -> None:
     records = [
-        {"session_key": 1, "meeting_key": 2, "driver_number": 4, "date": "2024-09-22T12:00:01",
-         "lap_number": 3, "pit_duration": 22.2, "pit_crew_mood": "happy"},
-        {"session_key": 1, "meeting_key": 2, "driver_number": 81, "lap_number": 5,
-         "lane_duration": 21.9, "stop_duration": 2.4},
-    ]  # fmt: skip
+        {
+            "session_key": 1,
+            "meeting_key": 2,
+            "driver_number": 4,
+            "date": "2024-09-22T12:00:01",
+            "lap_number": 3,
+            "pit_duration": 22.2,
+            "pit_crew_mood": "happy",
+        },
+        {
+            "session_key": 1,
+            "meeting_key": 2,
+            "driver_number": 81,
+            "lap_number": 5,
+            "lane_duration": 21.9,
+            "stop_duration": 2.4,
+        },
+    ]
     table, drift = coerce_records("pit", records)
     assert table.schema.equals(bronze_schema("pit"))
     rows = table.to_pylist()
@@ -65,8 +78,14 @@ def test_added_fields_are_kept_and_missing_fields_are_null() -> None:
 
 def test_fields_absent_from_every_record_are_reported_missing() -> None:
     _, drift = coerce_records("pit", [{"session_key": 1, "pit_duration": 30.3}])
-    assert drift.missing == ["meeting_key", "driver_number", "date", "lap_number",
-                             "lane_duration", "stop_duration"]  # fmt: skip
+    assert drift.missing == [
+        "meeting_key",
+        "driver_number",
+        "date",
+        "lap_number",
+        "lane_duration",
+        "stop_duration",
+    ]
     _, empty = coerce_records("pit", [])
     assert empty.missing == [] and not empty.changed
 
@@ -104,9 +123,11 @@ def test_polymorphic_values_become_text() -> None:
 def test_lists_bools_and_strings() -> None:
     laps, _ = coerce_records(
         "laps",
-        [{"segments_sector_1": [None, 2049, 2051], "is_pit_out_lap": 0, "lap_duration": "98.5"},
-         {"segments_sector_1": "2049", "is_pit_out_lap": "true", "lap_duration": None}],
-    )  # fmt: skip
+        [
+            {"segments_sector_1": [None, 2049, 2051], "is_pit_out_lap": 0, "lap_duration": "98.5"},
+            {"segments_sector_1": "2049", "is_pit_out_lap": "true", "lap_duration": None},
+        ],
+    )
     rows = laps.to_pylist()
     assert rows[0]["segments_sector_1"] == [None, 2049, 2051]
     assert [r["is_pit_out_lap"] for r in rows] == [False, True]

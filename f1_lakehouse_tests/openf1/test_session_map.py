@@ -81,17 +81,26 @@ def _session(key: int, name: str, day: int, **extra: object) -> dict[str, object
         # 2023: "Sprint Shootout" then "Sprint"
         (2023, ["Practice 1", "Qualifying", "Sprint Shootout", "Sprint"], ["FP1", "Q", "SQ", "S"]),
         # 2024 on: "Sprint Qualifying" then "Sprint"
-        (2024, ["Practice 1", "Sprint Qualifying", "Sprint", "Qualifying", "Race"],
-         ["FP1", "SQ", "S", "Q", "R"]),
+        (
+            2024,
+            ["Practice 1", "Sprint Qualifying", "Sprint", "Qualifying", "Race"],
+            ["FP1", "SQ", "S", "Q", "R"],
+        ),
         # OpenF1 has also called a 2023 sprint itself "Sprint Qualifying": time order decides
-        (2023, ["Practice 1", "Qualifying", "Sprint Shootout", "Sprint Qualifying", "Race"],
-         ["FP1", "Q", "SQ", "S", "R"]),
+        (
+            2023,
+            ["Practice 1", "Qualifying", "Sprint Shootout", "Sprint Qualifying", "Race"],
+            ["FP1", "Q", "SQ", "S", "R"],
+        ),
         # 2021: one sprint session, "Sprint Qualifying", which was the sprint race
-        (2021, ["Practice 1", "Qualifying", "Practice 2", "Sprint Qualifying", "Race"],
-         ["FP1", "Q", "FP2", "S", "R"]),
+        (
+            2021,
+            ["Practice 1", "Qualifying", "Practice 2", "Sprint Qualifying", "Race"],
+            ["FP1", "Q", "FP2", "S", "R"],
+        ),
         (2024, ["Day 1", "Day 2"], [None, None]),
     ],
-)  # fmt: skip
+)
 def test_session_codes_follow_openf1_naming(
     season: int, names: list[str], expected: list[str | None]
 ) -> None:
