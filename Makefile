@@ -12,8 +12,8 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 # Recorded sessions the demo lands bronze → gold (see data/PROVENANCE.md for what each holds).
-DEMO_SEASONS := 2018,2023,2025
-DEMO_SESSIONS := 2018-04-R 2023-04-Q 2023-04-SQ 2023-04-S 2025-06-S 2023-01-R
+DEMO_SEASONS := 2018,2021,2023,2025
+DEMO_SESSIONS := 2018-04-R 2023-04-Q 2023-04-SQ 2023-04-S 2025-06-S 2023-01-R 2021-14-FP2
 FASTF1_SELECTION := group:calendar or group:bronze_fastf1 or group:silver or group:gold
 MANIFEST := dbt_project/target/manifest.json
 

@@ -29,13 +29,13 @@ def _summary(args: argparse.Namespace) -> int:
     return print_gold_summary(data_root())
 
 
-def _openf1_replay(args: argparse.Namespace) -> int:
-    from f1_lakehouse.lib.openf1.replay_server import main as replay_main
-
-    return replay_main(args.rest)
-
-
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["openf1-replay"]:
+        # The replay server owns its options (argparse REMAINDER would not pass `--port`).
+        from f1_lakehouse.lib.openf1.replay_server import main as replay_main
+
+        return replay_main(argv[1:])
     parser = argparse.ArgumentParser(prog="f1-lakehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
@@ -44,11 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("summary", help="print a short summary of the gold tables").set_defaults(
         func=_summary
     )
-    replay = commands.add_parser(
-        "openf1-replay", help="serve recorded OpenF1 responses on 127.0.0.1", add_help=False
+    commands.add_parser(
+        "openf1-replay", help="serve recorded OpenF1 responses on 127.0.0.1 (see --help)"
     )
-    replay.add_argument("rest", nargs=argparse.REMAINDER)
-    replay.set_defaults(func=_openf1_replay)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -5,11 +5,13 @@ import dagster as dg
 from f1_lakehouse.defs.calendar import definitions as calendar
 from f1_lakehouse.defs.dbt import definitions as dbt
 from f1_lakehouse.defs.fastf1 import definitions as fastf1
+from f1_lakehouse.defs.openf1 import definitions as openf1
 from f1_lakehouse.lib.resources import DataRootResource
 
 defs = dg.Definitions.merge(
     calendar.defs,
     fastf1.defs,
+    openf1.defs,
     dbt.defs,
     # In-process: on a 2-core laptop parallel steps buy little, and each subprocess would
     # re-import FastF1 and dagster-dbt (seconds per step).

@@ -21,7 +21,15 @@ from f1_lakehouse.lib.root_setup import init_root
 from f1_lakehouse.lib.settings import DataRoot
 
 # Recorded FastF1 sessions the end-to-end fixture lands bronze → gold.
-PIPELINE_SESSIONS = ("2018-04-R", "2023-04-Q", "2023-04-SQ", "2023-04-S", "2025-06-S", "2023-01-R")
+PIPELINE_SESSIONS = (
+    "2018-04-R",
+    "2023-04-Q",
+    "2023-04-SQ",
+    "2023-04-S",
+    "2025-06-S",
+    "2023-01-R",
+    "2021-14-FP2",
+)
 FASTF1_PIPELINE = (fastf1_session_tables, silver_dbt_models, gold_dbt_models)
 
 os.environ.setdefault("F1_LAKEHOUSE_SOURCE", "replay")
@@ -83,7 +91,9 @@ class Pipeline:
         with duckdb.connect() as con:
             for path in sorted(self.root.bronze.rglob("*.parquet")):
                 rel = str(path.relative_to(self.root.bronze))
-                result[rel] = con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
+                result[rel] = con.execute(
+                    "select count(*) from read_parquet(?)", [str(path)]
+                ).fetchone()[0]
         return result
 
 

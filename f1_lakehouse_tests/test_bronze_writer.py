@@ -34,10 +34,13 @@ def test_rerun_replaces_the_partition_whole(tmp_path):
 def test_failed_write_leaves_the_previous_partition_untouched(tmp_path):
     write = write_partition(tmp_path, "fastf1", "laps", KEY, _table(4))
     before = write.path.read_bytes()
-    with pytest.raises(RuntimeError, match="source broke"):
-        with open_partition(tmp_path, "fastf1", "laps", KEY, _table(1).schema) as stream:
-            stream.write(_table(100))
-            raise RuntimeError("source broke mid-stream")
+    schema = _table(1).schema
+    with (
+        pytest.raises(RuntimeError, match="source broke"),
+        open_partition(tmp_path, "fastf1", "laps", KEY, schema) as stream,
+    ):
+        stream.write(_table(100))
+        raise RuntimeError("source broke mid-stream")
     assert write.path.read_bytes() == before
     assert [p.name for p in write.path.parent.iterdir()] == [DATA_FILE]
 
@@ -45,7 +48,10 @@ def test_failed_write_leaves_the_previous_partition_untouched(tmp_path):
 def test_schema_mismatch_fails_without_touching_the_partition(tmp_path):
     write = write_partition(tmp_path, "fastf1", "laps", KEY, _table(4))
     before = write.path.read_bytes()
-    with pytest.raises(ValueError), open_partition(tmp_path, "fastf1", "laps", KEY, _table(1).schema) as s:
+    with (
+        pytest.raises(ValueError),
+        open_partition(tmp_path, "fastf1", "laps", KEY, _table(1).schema) as s,
+    ):
         s.write(pa.table({"other": pa.array(["x"])}))
     assert write.path.read_bytes() == before
 

@@ -54,8 +54,13 @@ def test_session_name_lookup(replay):
 def _f1schedule_frame(path) -> pd.DataFrame:
     """Read an f1schedule JSON file into FastF1's column names."""
     frame = pd.DataFrame(json.loads(path.read_text()))
-    rename = {"round_number": "RoundNumber", "event_name": "EventName", "event_format": "EventFormat",
-              "country": "Country", "location": "Location"}
+    rename = {
+        "round_number": "RoundNumber",
+        "event_name": "EventName",
+        "event_format": "EventFormat",
+        "country": "Country",
+        "location": "Location",
+    }
     rename |= {f"session{i}": f"Session{i}" for i in range(1, 6)}
     rename |= {f"session{i}_date": f"Session{i}DateUtc" for i in range(1, 6)}
     return frame.rename(columns=rename)
@@ -64,7 +69,8 @@ def _f1schedule_frame(path) -> pd.DataFrame:
 def test_a_cancelled_event_is_dropped_from_the_partitions(replay):
     recorded = fastf1_source.schedule_sessions(2026, fastf1_source.event_schedule(2026))
     later = fastf1_source.schedule_sessions(
-        2026, _f1schedule_frame(BUNDLED_DATA / "replay/schedule/schedule_2026_after_cancellations.json")
+        2026,
+        _f1schedule_frame(BUNDLED_DATA / "replay/schedule/schedule_2026_after_cancellations.json"),
     )
     diff = diff_season(2026, later["partition_key"].tolist(), recorded["partition_key"].tolist())
     dropped_events = set(recorded.loc[recorded["partition_key"].isin(diff.dropped), "event_name"])
@@ -103,7 +109,8 @@ def test_calendar_asset_registers_session_partitions(replay):
         assert read_partition(replay.bronze, "fastf1", "calendar", SeasonKey(2023)).num_rows == 110
         # A second refresh adds nothing and drops nothing.
         again = dg.materialize(
-            [calendar], instance=instance,
+            [calendar],
+            instance=instance,
             resources={"data_root": DataRootResource(path=str(replay.path))},
             run_config={"ops": {"bronze__fastf1__calendar": {"config": {"seasons": [2023]}}}},
         )

@@ -20,7 +20,12 @@ def bronze(pipeline, key: str, table: str) -> pa.Table:
 def test_laps_keep_fastf1_flags_and_integer_milliseconds(pipeline):
     laps = bronze(pipeline, "2018-04-R", "laps")
     assert laps.num_rows == 848
-    for column in ("lap_time_ms", "sector1_time_ms", "pit_in_session_time_ms", "pit_out_session_time_ms"):
+    for column in (
+        "lap_time_ms",
+        "sector1_time_ms",
+        "pit_in_session_time_ms",
+        "pit_out_session_time_ms",
+    ):
         assert laps.schema.field(column).type == pa.int64()
     for column in ("deleted", "is_accurate", "fastf1_generated", "is_personal_best", "fresh_tyre"):
         assert laps.schema.field(column).type == pa.bool_()
@@ -91,14 +96,19 @@ def test_session_is_loaded_once_per_partition(data_root, monkeypatch):
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, ["2023-04-SQ"])
         result = dg.materialize(
-            [fastf1_session_tables], partition_key="2023-04-SQ", instance=instance,
+            [fastf1_session_tables],
+            partition_key="2023-04-SQ",
+            instance=instance,
             resources={"data_root": DataRootResource(path=str(data_root.path))},
         )
     assert result.success
     assert calls == ["2023-04-SQ"]
     landed = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert landed == set(FASTF1_TABLES)
-    assert read_partition(data_root.bronze, "fastf1", "laps", SessionKey.parse("2023-04-SQ")).num_rows == 233
+    assert (
+        read_partition(data_root.bronze, "fastf1", "laps", SessionKey.parse("2023-04-SQ")).num_rows
+        == 233
+    )
 
 
 def test_a_session_outside_the_calendar_fails_clearly_without_retrying(data_root):
@@ -106,6 +116,8 @@ def test_a_session_outside_the_calendar_fails_clearly_without_retrying(data_root
         instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, ["2018-04-S"])
         with pytest.raises(dg.Failure, match="2018-04-S is not in the 2018 calendar"):
             dg.materialize(
-                [fastf1_session_tables], partition_key="2018-04-S", instance=instance,
+                [fastf1_session_tables],
+                partition_key="2018-04-S",
+                instance=instance,
                 resources={"data_root": DataRootResource(path=str(data_root.path))},
             )

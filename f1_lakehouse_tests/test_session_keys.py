@@ -13,8 +13,20 @@ def test_round_trip_and_hive_path():
 
 @pytest.mark.parametrize(
     "bad",
-    ["2024-8-R", "2024-18-r", "2024-18-X", "2024-00-R", "1949-01-R", "2024-18-R/../../x",
-     "2024-18-R|2023", "2024-18-R ", "", "2024/18/R", "2024-18-FP4", "2024-18-R...2024-19-R"],
+    [
+        "2024-8-R",
+        "2024-18-r",
+        "2024-18-X",
+        "2024-00-R",
+        "1949-01-R",
+        "2024-18-R/../../x",
+        "2024-18-R|2023",
+        "2024-18-R ",
+        "",
+        "2024/18/R",
+        "2024-18-FP4",
+        "2024-18-R...2024-19-R",
+    ],
 )
 def test_malformed_keys_are_rejected_with_the_expected_form(bad):
     with pytest.raises(InvalidSessionKey) as excinfo:

@@ -143,3 +143,32 @@ def test_partition_matches_key_for_other_sessions(
     laps = bronze_file(tmp_path, "laps", "2024-18-Q")
     assert pq.ParquetFile(laps).metadata.num_rows == 0
     assert not bronze_file(tmp_path, "laps", PARTITION).exists()
+
+
+def test_sessions_before_openf1_coverage_land_nothing_and_say_so(tmp_path) -> None:
+    """A 2018 race is outside OpenF1's coverage: the assets succeed with a note, write nothing."""
+    import dagster as dg
+
+    from f1_lakehouse.defs.openf1.assets import build_openf1_assets
+    from f1_lakehouse.lib.openf1.resource import OpenF1Resource
+    from f1_lakehouse.lib.resources import DataRootResource
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("sessions", ["2018-04-R"])
+        result = dg.materialize(
+            build_openf1_assets(retry_policy=None),
+            partition_key="2018-04-R",
+            instance=instance,
+            resources={
+                "data_root": DataRootResource(path=str(tmp_path)),
+                "openf1": OpenF1Resource(),
+            },
+        )
+    assert result.success
+    notes = {
+        e.asset_key.path[-1]: e.materialization.metadata["note"].value
+        for e in result.get_asset_materialization_events()
+    }
+    assert "car_data" in notes and "laps" in notes
+    assert all("covers 2023 onwards" in note for note in notes.values())
+    assert not (tmp_path / "bronze").exists()

@@ -135,9 +135,5 @@ def test_cli_command_with_separator_serves_over_http() -> None:
     _serve(["f1_lakehouse.cli", "openf1-replay", "--"])
 
 
-@pytest.mark.xfail(
-    reason="cli.py's argparse.REMAINDER does not capture a leading option (owned elsewhere)",
-    strict=False,
-)
 def test_cli_command_serves_over_http() -> None:
     _serve(["f1_lakehouse.cli", "openf1-replay"])

@@ -12,7 +12,17 @@ select
     team_name,
     team_id,
     team_color,
-    position,
+    -- Timing leaves some non-starters without a position; the classification still ranks
+    -- them last (by laps, then grid), as Jolpica does.
+    coalesce(
+        position,
+        count(position) over (partition by season, round, session)
+        + row_number() over (
+            partition by season, round, session, position is null
+            order by laps desc nulls last, grid_position nulls last, driver_number
+        )
+    ) as position,
+    position as reported_position,
     classified_position,
     grid_position,
     q1_ms,

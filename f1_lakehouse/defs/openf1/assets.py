@@ -47,6 +47,20 @@ NO_ROWS_NOTE = (
     "declared schema was written."
 )
 _DOCS = "https://openf1.org/#{}"
+# OpenF1 publishes sessions from 2023 on: older partitions are outside its coverage, which is
+# not an error (a `--select '*'` run of a 2018 race must still build FastF1 bronze → gold).
+OPENF1_FIRST_SEASON = 2023
+
+
+def _outside_coverage(key: SessionKey) -> dict[str, Any] | None:
+    """Metadata for a session OpenF1 cannot have; nothing is written for it."""
+    if key.season >= OPENF1_FIRST_SEASON:
+        return None
+    return {
+        "dagster/row_count": 0,
+        "note": f"{key}: OpenF1 covers {OPENF1_FIRST_SEASON} onwards; nothing to fetch, "
+        "nothing written.",
+    }
 
 
 def asset_key(endpoint: str) -> dg.AssetKey:
@@ -132,10 +146,16 @@ def build_session_tables_asset(
         context: dg.AssetExecutionContext, openf1: OpenF1Resource, data_root: DataRootResource
     ) -> Iterator[dg.MaterializeResult]:
         key = context_session_key(context)
+        selected = [e for e in SESSION_ENDPOINTS if asset_key(e) in context.selected_asset_keys]
+        uncovered = _outside_coverage(key)
+        if uncovered is not None:
+            context.log.info(uncovered["note"])
+            for endpoint in selected:
+                yield dg.MaterializeResult(asset_key=asset_key(endpoint), metadata=uncovered)
+            return
         client = openf1.client
         resolved = _resolve(client, key)
         context.log.info(f"OpenF1: {resolved.describe()}")
-        selected = [e for e in SESSION_ENDPOINTS if asset_key(e) in context.selected_asset_keys]
         failed: dict[str, OpenF1Error] = {}
         for endpoint in selected:
             requests, retries = client.stats.requests, client.stats.retry_count
@@ -203,6 +223,9 @@ def build_telemetry_asset(
         context: dg.AssetExecutionContext, openf1: OpenF1Resource, data_root: DataRootResource
     ) -> dg.MaterializeResult:
         key = context_session_key(context)
+        uncovered = _outside_coverage(key)
+        if uncovered is not None:
+            return dg.MaterializeResult(metadata=uncovered)
         client = openf1.client
         resolved = _resolve(client, key)
         requests, retries = client.stats.requests, client.stats.retry_count
