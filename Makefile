@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 
+# dagster-dbt finds `dbt` on PATH: the venv's bin first.
+export PATH := $(BIN):$(PATH)
 export F1_LAKEHOUSE_SOURCE ?= replay
 export F1_LAKEHOUSE_ROOT ?= $(CURDIR)/.lakehouse
 export DAGSTER_HOME ?= $(F1_LAKEHOUSE_ROOT)/dagster_home
