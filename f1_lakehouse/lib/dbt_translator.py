@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
-LAYERS = ("silver", "gold")
+LAYERS = ("silver", "intermediate", "gold")
 
 
 def layer_of(dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -18,16 +18,22 @@ def layer_of(dbt_resource_props: Mapping[str, Any]) -> str | None:
 
 
 class F1DbtTranslator(DagsterDbtTranslator):
-    """Models land as `<layer>/<model>`; sources keep their `meta.dagster.asset_key` (bronze)."""
+    """Models land as `<layer>/<model>`, snapshots as `snapshots/<name>`; sources keep their
+    `meta.dagster.asset_key` (bronze)."""
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:  # type: ignore[no-untyped-def]
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
-        layer = layer_of(props) if props.get("resource_type") == "model" else None
+        resource_type = props.get("resource_type")
+        layer = layer_of(props) if resource_type == "model" else None
+        if resource_type == "snapshot":
+            layer = "snapshots"
         if layer is None:
             return spec
+        # the views a snapshot reads are built (and grouped) with the snapshots
+        group = "snapshots" if layer == "intermediate" else layer
         return spec.replace_attributes(
-            key=dg.AssetKey([layer, props["name"]]), group_name=layer
+            key=dg.AssetKey([layer, props["name"]]), group_name=group
         ).merge_attributes(kinds={"duckdb"})
 
 

@@ -1,35 +1,31 @@
 -- One row per driver and session: classification plus lap, tyre and pit figures.
 -- Done right where the original mart was not: a pit stop is an in-lap followed by an out-lap
--- (counted once, and a retirement into the pits is no stop), deleted laps never set a best, and
--- personal-best laps are counted from the boolean flag.
-with laps as (
-    select
-        *,
-        lead(is_pit_out_lap) over (
-            partition by session_id, driver_number order by lap_number
-        ) as next_lap_is_pit_out
-    from {{ ref('silver_laps') }}
-),
-
-lap_stats as (
+-- (counted once, and a retirement into the pits is no stop: silver_pit_stops), deleted laps
+-- never set a best, and personal-best laps are counted from the boolean flag. Drivers come from
+-- silver_drivers, so a session with laps but no published classification still appears.
+with lap_stats as (
     select
         session_id,
         driver_number,
         count(*) as laps_recorded,
-        count(*) filter (where lap_time_ms is not null and not is_deleted) as valid_laps,
+        count(*) filter (where is_valid) as valid_laps,
         count(*) filter (where is_deleted) as deleted_laps,
         count(*) filter (where is_personal_best) as personal_best_laps,
         min(lap_time_ms) filter (where not is_deleted) as best_lap_ms,
-        arg_min(lap_number, lap_time_ms) filter (where not is_deleted and lap_time_ms is not null)
-            as best_lap_number,
+        arg_min(lap_number, lap_time_ms) filter (where is_valid) as best_lap_number,
         round(avg(lap_time_ms) filter (
-            where not is_deleted and is_accurate and not is_pit_in_lap and not is_pit_out_lap
+            where is_valid and is_accurate and not is_pit_in_lap and not is_pit_out_lap
         ))::bigint as avg_clean_lap_ms,
-        count(*) filter (where is_pit_in_lap and coalesce(next_lap_is_pit_out, false)) as pit_stops,
-        count(distinct stint) as stints,
+        count(distinct stint_number) as stints,
         max(speed_st_kph) as top_speed_trap_kph
-    from laps
+    from {{ ref('fact_laps') }}
     group by session_id, driver_number
+),
+
+stops as (
+    select session_id, driver_number, count(*) as pit_stops
+    from {{ ref('silver_pit_stops') }}
+    group by all
 )
 
 select
@@ -39,10 +35,12 @@ select
     s.session_code,
     s.session_name,
     s.event_name,
-    r.driver_number,
-    r.abbreviation,
-    r.full_name,
-    r.team_name,
+    d.driver_number,
+    d.driver_key,
+    d.abbreviation,
+    d.full_name,
+    d.team_id,
+    d.team_name,
     r.position,
     r.classified_position,
     r.grid_position,
@@ -60,9 +58,11 @@ select
     l.best_lap_ms,
     l.best_lap_number,
     l.avg_clean_lap_ms,
-    coalesce(l.pit_stops, 0) as pit_stops,
+    coalesce(p.pit_stops, 0) as pit_stops,
     l.stints,
     l.top_speed_trap_kph
-from {{ ref('silver_results') }} as r
+from {{ ref('silver_drivers') }} as d
 inner join {{ ref('silver_sessions') }} as s using (session_id)
+left join {{ ref('silver_results') }} as r using (session_id, driver_number)
 left join lap_stats as l using (session_id, driver_number)
+left join stops as p using (session_id, driver_number)

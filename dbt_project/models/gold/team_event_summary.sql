@@ -4,8 +4,9 @@ select
     season,
     round,
     any_value(event_name) as event_name,
-    team_name,
-    count(distinct abbreviation) as drivers,
+    team_id,
+    arg_max(team_name, session_code = 'R') as team_name,
+    count(distinct driver_key) as drivers,
     count(distinct session_id) as sessions,
     string_agg(distinct session_code, ' ' order by session_code) as session_codes,
     sum(laps_recorded) as laps_recorded,
@@ -21,4 +22,4 @@ select
     min(best_lap_ms) filter (where session_code in ('Q', 'SQ')) as best_qualifying_lap_ms,
     sum(pit_stops) filter (where session_code in ('R', 'S')) as race_pit_stops
 from {{ ref('driver_session_summary') }}
-group by season, round, team_name
+group by season, round, team_id

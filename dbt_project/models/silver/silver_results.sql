@@ -1,6 +1,84 @@
--- One row per driver and session: the classification as published.
+-- One row per driver and session: the classification as published (FastF1, else OpenF1's
+-- session_result).
+with fastf1 as (
+    select
+        {{ session_identity() }},
+        driver_number,
+        abbreviation,
+        driver_id,
+        full_name,
+        first_name,
+        last_name,
+        broadcast_name,
+        country_code,
+        team_name,
+        team_id,
+        team_color,
+        position,
+        classified_position,
+        grid_position,
+        q1_ms,
+        q2_ms,
+        q3_ms,
+        time_ms,
+        status,
+        points,
+        laps as laps_completed,
+        'fastf1' as source,
+        1 as source_rank
+    from {{ bronze('bronze_fastf1', 'results') }}
+),
+
+openf1 as (
+    select
+        {{ session_identity() }},
+        r.driver_number::varchar as driver_number,
+        d.name_acronym as abbreviation,
+        null::varchar as driver_id,
+        d.first_name || ' ' || d.last_name as full_name,
+        d.first_name,
+        d.last_name,
+        d.broadcast_name,
+        d.country_code,
+        d.team_name,
+        null::varchar as team_id,
+        d.team_colour as team_color,
+        r.position,
+        case when r.dsq then 'D' when r.dns then 'W' when r.dnf then 'R' else r.position::varchar end
+            as classified_position,
+        null::bigint as grid_position,
+        null::bigint as q1_ms,
+        null::bigint as q2_ms,
+        null::bigint as q3_ms,
+        null::bigint as time_ms,
+        case when r.dsq then 'Disqualified' when r.dns then 'Did not start'
+             when r.dnf then 'Retired' else 'Finished' end as status,
+        null::double as points,
+        r.number_of_laps as laps_completed,
+        'openf1' as source,
+        2 as source_rank
+    from {{ bronze('bronze_openf1', 'session_result') }} as r
+    left join {{ bronze('bronze_openf1', 'drivers') }} as d
+        using (season, round, session, driver_number)
+),
+
+unioned as (
+    select * from fastf1
+    union all by name
+    select * from openf1
+),
+
+conformed as (
+    select * from unioned
+    where driver_number is not null
+    qualify {{ one_source_per_session(['session_id', 'driver_number']) }}
+)
+
 select
-    {{ session_identity() }},
+    session_id,
+    season,
+    round,
+    session_code,
     driver_number,
     abbreviation,
     driver_id,
@@ -10,16 +88,16 @@ select
     broadcast_name,
     country_code,
     team_name,
-    team_id,
+    {{ team_id_for('team_name') }} as team_id,
     team_color,
     -- Timing leaves some non-starters without a position; the classification still ranks
     -- them last (by laps, then grid), as Jolpica does.
     coalesce(
         position,
-        count(position) over (partition by season, round, session)
+        count(position) over (partition by session_id)
         + row_number() over (
-            partition by season, round, session, position is null
-            order by laps desc nulls last, grid_position nulls last, driver_number
+            partition by session_id, position is null
+            order by laps_completed desc nulls last, grid_position nulls last, driver_number
         )
     ) as position,
     position as reported_position,
@@ -31,7 +109,6 @@ select
     time_ms,
     status,
     points,
-    laps as laps_completed,
-    'fastf1' as source
-from {{ source('bronze_fastf1', 'results') }}
-where {{ bronze_session_filter() }}
+    laps_completed,
+    source
+from conformed

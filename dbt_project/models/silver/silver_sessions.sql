@@ -1,20 +1,86 @@
--- One row per session partition: identity, event and timing window.
+-- One row per session partition: identity, event and timing window, conformed across sources.
+-- FastF1 (livetiming + calendar) is preferred field by field; OpenF1 fills what FastF1 lacks
+-- (its session/meeting keys, and whole sessions FastF1 never recorded, e.g. 2024-18-R).
+with fastf1_t0 as (
+    -- FastF1 stamps weather, pit and lap events in session time (ms since the feed's t0) and,
+    -- without car telemetry, cannot date t0 itself. Anchor it on the schedule: the first
+    -- "Started" status is the scheduled start (accurate to the starter's seconds).
+    select
+        i.season, i.round, i.session,
+        any_value(i.start_date) - to_milliseconds(min(st.session_time_ms)) as timing_t0_utc
+    from {{ bronze('bronze_fastf1', 'session_info') }} as i
+    inner join {{ bronze('bronze_fastf1', 'session_status') }} as st using (season, round, session)
+    where st.status = 'Started'
+    group by all
+),
+
+fastf1 as (
+    select
+        {{ session_identity() }},
+        i.session_name,
+        i.session_type,
+        i.event_name,
+        i.event_format,
+        i.meeting_name,
+        i.meeting_location,
+        i.country_code,
+        i.country_name,
+        i.circuit_short_name,
+        i.session_key as livetiming_session_key,
+        i.start_date as session_start_utc,
+        i.end_date as session_end_utc,
+        t.timing_t0_utc,
+        i.total_laps
+    from {{ bronze('bronze_fastf1', 'session_info') }} as i
+    left join fastf1_t0 as t using (season, round, session)
+),
+
+openf1 as (
+    select
+        s.season || '-' || s.round || '-' || s.session as session_id,
+        s.season::integer as season,
+        s.round::integer as round,
+        s.session as session_code,
+        s.session_name,
+        s.session_type,
+        m.meeting_name as event_name,
+        s.session_key as openf1_session_key,
+        s.meeting_key as openf1_meeting_key,
+        m.meeting_name,
+        s.location as meeting_location,
+        s.country_code,
+        s.country_name,
+        s.circuit_short_name,
+        s.date_start as session_start_utc,
+        s.date_end as session_end_utc
+    from {{ bronze('bronze_openf1', 'sessions') }} as s
+    left join {{ bronze('bronze_openf1', 'meetings') }} as m
+        on m.season = s.season and m.round = s.round and m.session = s.session
+    -- one row per partition, whatever OpenF1 re-sent
+    qualify row_number() over (partition by s.season, s.round, s.session order by s.session_key desc) = 1
+)
+
 select
-    {{ session_identity() }},
-    session_name,
-    session_type,
-    event_name,
-    event_format,
-    meeting_key,
-    meeting_name,
-    meeting_location,
-    country_code,
-    country_name,
-    circuit_short_name,
-    session_key as livetiming_session_key,
-    start_date as session_start_utc,
-    end_date as session_end_utc,
-    total_laps,
-    'fastf1' as source
-from {{ source('bronze_fastf1', 'session_info') }}
-where {{ bronze_session_filter() }}
+    coalesce(f.session_id, o.session_id) as session_id,
+    coalesce(f.season, o.season) as season,
+    coalesce(f.round, o.round) as round,
+    coalesce(f.session_code, o.session_code) as session_code,
+    coalesce(f.session_name, o.session_name) as session_name,
+    coalesce(f.session_type, o.session_type) as session_type,
+    coalesce(f.event_name, o.event_name) as event_name,
+    f.event_format,
+    coalesce(f.meeting_name, o.meeting_name) as meeting_name,
+    coalesce(f.meeting_location, o.meeting_location) as meeting_location,
+    coalesce(f.country_code, o.country_code) as country_code,
+    coalesce(f.country_name, o.country_name) as country_name,
+    coalesce(f.circuit_short_name, o.circuit_short_name) as circuit_short_name,
+    f.livetiming_session_key,
+    o.openf1_session_key,
+    o.openf1_meeting_key,
+    coalesce(f.session_start_utc, o.session_start_utc) as session_start_utc,
+    coalesce(f.session_end_utc, o.session_end_utc) as session_end_utc,
+    f.timing_t0_utc,
+    f.total_laps,
+    case when f.session_id is not null then 'fastf1' else 'openf1' end as source
+from fastf1 as f
+full outer join openf1 as o using (session_id)

@@ -1,4 +1,4 @@
-"""Silver (incremental, one session partition per run) and gold (whole tables) from dbt."""
+"""Silver (incremental, one session partition per run), snapshots and gold from dbt."""
 
 import os
 
@@ -12,6 +12,8 @@ from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
 
 DUCKDB_POOL = "duckdb"
+# Snapshots and the views they read are unpartitioned: they look at every session in silver.
+SNAPSHOT_SELECT = "resource_type:snapshot path:models/intermediate"
 
 
 def _point_dbt_at(data_root: DataRootResource) -> None:
@@ -41,6 +43,22 @@ def silver_dbt_models(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    select=SNAPSHOT_SELECT,
+    dagster_dbt_translator=translator,
+    pool=DUCKDB_POOL,
+    name="snapshot_dbt_models",
+)
+def snapshot_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, data_root: DataRootResource
+):
+    """Driver and session type-2 history: a version only when a tracked column changes."""
+    _point_dbt_at(data_root)
+    yield from dbt.cli(build_args(), context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
     select="path:models/gold",
     dagster_dbt_translator=translator,
     pool=DUCKDB_POOL,
@@ -49,6 +67,6 @@ def silver_dbt_models(
 def gold_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, data_root: DataRootResource
 ):
-    """Gold is rebuilt whole from silver: correct across sessions first."""
+    """Gold is rebuilt whole from silver and the snapshots: correct across sessions first."""
     _point_dbt_at(data_root)
     yield from dbt.cli(build_args(), context=context).stream()

@@ -1,0 +1,64 @@
+-- One row per driver lap with everything a lap analysis joins for: session, driver version,
+-- team, tyre (compound and age), validity and the sector check.
+with stints as (
+    select * from {{ ref('silver_stints') }}
+),
+
+laps as (
+    select
+        l.*,
+        coalesce(
+            l.lap_start_utc + to_milliseconds(l.lap_time_ms),
+            lead(l.lap_start_utc) over (partition by l.session_id, l.driver_number order by l.lap_number)
+        ) as lap_end_utc
+    from {{ ref('silver_laps') }} as l
+)
+
+select
+    l.session_id,
+    s.season,
+    s.round,
+    s.session_code,
+    l.driver_number,
+    d.driver_key,
+    d.team_id,
+    l.lap_number,
+    l.lap_time_ms,
+    l.sector1_time_ms,
+    l.sector2_time_ms,
+    l.sector3_time_ms,
+    l.sector1_time_ms + l.sector2_time_ms + l.sector3_time_ms as sector_sum_ms,
+    l.lap_start_utc,
+    l.lap_end_utc,
+    l.is_pit_in_lap,
+    l.is_pit_out_lap,
+    l.is_deleted,
+    l.deleted_reason,
+    l.is_personal_best,
+    l.is_accurate,
+    -- a lap that counts: timed and not deleted
+    l.lap_time_ms is not null and not l.is_deleted as is_valid,
+    -- a lap that represents pace: valid, accurate, no pit, green flag, not the opening lap
+    (l.lap_time_ms is not null and not l.is_deleted and coalesce(l.is_accurate, false)
+        and not l.is_pit_in_lap and not l.is_pit_out_lap and l.lap_number > 1
+        and coalesce(l.track_status, '1') = '1') as is_clean,
+    coalesce(l.stint, st.stint_number) as stint_number,
+    upper(coalesce(l.compound, st.compound)) as compound,
+    -- tyre age in laps at the end of this lap
+    coalesce(l.tyre_life, st.tyre_age_at_start + l.lap_number - st.lap_start + 1) as tyre_age_laps,
+    l.speed_st_kph,
+    l.position,
+    l.track_status,
+    l.source
+from laps as l
+inner join {{ ref('silver_sessions') }} as s using (session_id)
+left join {{ ref('silver_drivers') }} as d using (session_id, driver_number)
+left join stints as st
+    on st.session_id = l.session_id
+    and st.driver_number = l.driver_number
+    and l.lap_number between st.lap_start and st.lap_end
+    and l.stint is null
+-- OpenF1 stint ranges may share a boundary lap: the later stint owns it
+qualify row_number() over (
+    partition by l.session_id, l.driver_number, l.lap_number order by st.stint_number desc nulls last
+) = 1

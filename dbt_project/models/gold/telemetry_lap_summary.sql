@@ -1,0 +1,44 @@
+-- One row per driver lap with car telemetry: top speed, share of samples at full throttle
+-- (>= 98 %), braking zones (a brake application after at least one sample off the brake) and
+-- DRS use. Samples are matched to the lap they fall in with an ASOF join on the lap start.
+with samples as (
+    select
+        session_id,
+        driver_number,
+        sample_utc,
+        speed_kph,
+        throttle_pct,
+        drs,
+        is_braking,
+        is_braking and not coalesce(
+            lag(is_braking) over (partition by session_id, driver_number order by sample_utc), false
+        ) as brake_starts
+    from {{ ref('silver_car_data') }}
+),
+
+laps as (
+    select session_id, driver_number, lap_number, lap_start_utc, lap_end_utc, season, round, session_code
+    from {{ ref('fact_laps') }}
+    where lap_start_utc is not null
+)
+
+select
+    l.session_id,
+    any_value(l.season) as season,
+    any_value(l.round) as round,
+    any_value(l.session_code) as session_code,
+    l.driver_number,
+    l.lap_number,
+    count(*) as samples,
+    max(s.speed_kph) as top_speed_kph,
+    round(avg(s.speed_kph), 1) as avg_speed_kph,
+    round(count(*) filter (where s.throttle_pct >= 98) / count(*), 4) as full_throttle_share,
+    count(*) filter (where s.brake_starts) as braking_zones,
+    round(count(*) filter (where s.drs >= 10) / count(*), 4) as drs_open_share
+from samples as s
+asof inner join laps as l
+    on s.session_id = l.session_id
+    and s.driver_number = l.driver_number
+    and s.sample_utc >= l.lap_start_utc
+where l.lap_end_utc is null or s.sample_utc < l.lap_end_utc
+group by l.session_id, l.driver_number, l.lap_number

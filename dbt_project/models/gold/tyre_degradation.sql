@@ -1,0 +1,23 @@
+-- Pace by compound and tyre age within a session: clean laps only, with the loss against the
+-- compound's quickest tyre-age bucket, the curve a strategist reads.
+with buckets as (
+    select
+        session_id,
+        any_value(season) as season,
+        any_value(round) as round,
+        any_value(session_code) as session_code,
+        compound,
+        tyre_age_laps,
+        count(*) as laps,
+        count(distinct driver_number) as drivers,
+        round(avg(lap_time_ms))::bigint as avg_lap_ms,
+        round(median(lap_time_ms))::bigint as median_lap_ms
+    from {{ ref('fact_laps') }}
+    where is_clean and compound is not null and tyre_age_laps is not null
+    group by session_id, compound, tyre_age_laps
+)
+
+select
+    *,
+    median_lap_ms - min(median_lap_ms) over (partition by session_id, compound) as delta_to_compound_best_ms
+from buckets
