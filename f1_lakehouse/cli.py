@@ -29,6 +29,18 @@ def _summary(args: argparse.Namespace) -> int:
     return print_gold_summary(data_root())
 
 
+def _export(args: argparse.Namespace) -> int:
+    from f1_lakehouse.dashboard.export import export_cli
+
+    return export_cli(data_root(), wait_seconds=args.wait)
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from f1_lakehouse.dashboard.serve import serve
+
+    return serve(address=args.address, port=args.port)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["openf1-replay"]:
@@ -44,6 +56,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("summary", help="print a short summary of the gold tables").set_defaults(
         func=_summary
     )
+    export = commands.add_parser(
+        "export", help="export gold as Parquet for the dashboard (warehouse/exports/)"
+    )
+    export.add_argument(
+        "--wait", type=float, default=0.0, help="seconds to wait for a busy warehouse"
+    )
+    export.set_defaults(func=_export)
+    dashboard = commands.add_parser("dashboard", help="serve the Streamlit dashboard")
+    dashboard.add_argument("--address", default="127.0.0.1")
+    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.set_defaults(func=_dashboard)
     commands.add_parser(
         "openf1-replay", help="serve recorded OpenF1 responses on 127.0.0.1 (see --help)"
     )

@@ -4,6 +4,7 @@ import dagster as dg
 
 from f1_lakehouse.defs.automation import definitions as automation
 from f1_lakehouse.defs.calendar import definitions as calendar
+from f1_lakehouse.defs.dashboard import definitions as dashboard
 from f1_lakehouse.defs.dbt import definitions as dbt
 from f1_lakehouse.defs.fastf1 import definitions as fastf1
 from f1_lakehouse.defs.openf1 import definitions as openf1
@@ -15,6 +16,7 @@ defs = dg.Definitions.merge(
     openf1.defs,
     dbt.defs,
     automation.defs,
+    dashboard.defs,
     # In-process: on a 2-core laptop parallel steps buy little, and each subprocess would
     # re-import FastF1 and dagster-dbt (seconds per step).
     dg.Definitions(resources={"data_root": DataRootResource()}, executor=dg.in_process_executor),

@@ -1,0 +1,115 @@
+"""The dashboard's plots as Altair charts (Altair ships with Streamlit): built from the store's
+frames by plain functions, so they are testable without a page."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+# Pirelli's sidewall colours, the ones every F1 graphic uses.
+COMPOUND_COLOURS = {
+    "SOFT": "#da291c",
+    "MEDIUM": "#ffd12e",
+    "HARD": "#f0f0ec",
+    "INTERMEDIATE": "#43b02a",
+    "WET": "#0067ad",
+    "HYPERSOFT": "#feb4c3",
+    "ULTRASOFT": "#b24ba7",
+    "SUPERSOFT": "#fc2b2a",
+    "UNKNOWN": "#9e9e9e",
+    "TEST_UNKNOWN": "#9e9e9e",
+}
+
+# Vega expression: an axis value in seconds shown as m:ss.
+_LAP_AXIS_LABEL = (
+    "floor(datum.value / 60) + ':' + (datum.value % 60 < 10 ? '0' : '') "
+    "+ format(datum.value % 60, '.1f')"
+)
+
+
+def _lap_seconds(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["lap_time_s"] = shown["lap_time_ms"] / 1000
+    return shown
+
+
+def lap_distribution_chart(laps: pd.DataFrame) -> alt.Chart:
+    """One box per driver over their representative laps, drivers ordered by median lap."""
+    order = (
+        laps.groupby("abbreviation")["lap_time_ms"].median().sort_values().index.tolist()
+        if not laps.empty
+        else []
+    )
+    return (
+        alt.Chart(_lap_seconds(laps), title="Lap-time distribution per driver")
+        .mark_boxplot(extent=1.5, size=14)
+        .encode(
+            x=alt.X("abbreviation:N", sort=order, title="Driver"),
+            y=alt.Y(
+                "lap_time_s:Q",
+                title="Lap time",
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(labelExpr=_LAP_AXIS_LABEL),
+            ),
+            color=alt.Color("team_name:N", title="Team"),
+            tooltip=["abbreviation:N", "team_name:N"],
+        )
+    )
+
+
+def position_chart(positions: pd.DataFrame) -> alt.Chart:
+    """Each driver's running position lap by lap, P1 at the top."""
+    max_position = int(positions["position"].max()) if not positions.empty else 20
+    return (
+        alt.Chart(positions, title="Race positions")
+        .mark_line(point=alt.OverlayMarkDef(size=12))
+        .encode(
+            x=alt.X("lap_number:Q", title="Lap"),
+            y=alt.Y(
+                "position:Q",
+                title="Position",
+                scale=alt.Scale(reverse=True, domain=[1, max_position]),
+                axis=alt.Axis(tickMinStep=1),
+            ),
+            color=alt.Color("abbreviation:N", title="Driver"),
+            tooltip=["abbreviation:N", "lap_number:Q", "position:Q"],
+        )
+    )
+
+
+def tyre_strategy_chart(stints: pd.DataFrame) -> alt.Chart:
+    """One bar per stint from its first to its last lap, coloured by compound, drivers in
+    finishing order."""
+    shown = stints.copy()
+    shown["lap_end"] = shown["last_lap"] + 1
+    order = shown.drop_duplicates("abbreviation")["abbreviation"].tolist()
+    compounds = [c for c in COMPOUND_COLOURS if c in set(shown["compound"])] or ["UNKNOWN"]
+    return (
+        alt.Chart(shown, title="Tyre strategy")
+        .mark_bar(stroke="#333333", strokeWidth=0.5)
+        .encode(
+            y=alt.Y("abbreviation:N", sort=order, title="Driver"),
+            x=alt.X("first_lap:Q", title="Lap"),
+            x2="lap_end:Q",
+            color=alt.Color(
+                "compound:N",
+                title="Compound",
+                scale=alt.Scale(domain=compounds, range=[COMPOUND_COLOURS[c] for c in compounds]),
+            ),
+            tooltip=["abbreviation:N", "stint:Q", "compound:N", "first_lap:Q", "last_lap:Q"],
+        )
+    )
+
+
+def speed_trace_chart(trace: pd.DataFrame) -> alt.Chart:
+    """Speed over lap distance for each driver's fastest lap, overlaid."""
+    return (
+        alt.Chart(trace, title="Speed trace: fastest laps")
+        .mark_line(strokeWidth=1.5)
+        .encode(
+            x=alt.X("distance_m:Q", title="Distance (m)"),
+            y=alt.Y("speed_kph:Q", title="Speed (km/h)"),
+            color=alt.Color("abbreviation:N", title="Driver"),
+            tooltip=["abbreviation:N", "distance_m:Q", "speed_kph:Q", "n_gear:Q"],
+        )
+    )

@@ -1,0 +1,298 @@
+"""Every SQL statement the dashboard depends on, in one place.
+
+Two kinds live here:
+
+- `EXPORTS`: what the `dashboard/gold_export` asset copies out of the warehouse (silver and gold
+  in `f1.duckdb`) into Parquet. The dashboard never opens the warehouse: it reads these files.
+- the dashboard's queries, which run in an in-memory DuckDB over the exported datasets (each
+  loaded as a table of the same name). Parameters are bound, never formatted in.
+
+When the warehouse gains or renames a mart, adapt the export SQL here; the page keeps its shape as
+long as the exported columns keep theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ExportDataset:
+    """One exported Parquet file: the SQL that builds it, run on a read-only warehouse connection.
+
+    `requires` lists the warehouse tables the SQL reads; when one is missing (a fresh warehouse,
+    a mart not built yet), `empty_sql` writes the same columns with no rows so readers never
+    meet a missing file.
+    """
+
+    name: str
+    sql: str
+    requires: tuple[str, ...]
+    empty_sql: str
+
+
+def _empty(columns: str) -> str:
+    return f"select * from (select {columns}) where false"
+
+
+SESSIONS_COLUMNS = (
+    "''::varchar as session_id, 0::integer as season, 0::integer as round, "
+    "''::varchar as session_code, ''::varchar as session_name, ''::varchar as event_name, "
+    "null::timestamptz as session_start_utc"
+)
+RESULTS_COLUMNS = (
+    "''::varchar as session_id, 0::integer as season, 0::integer as round, "
+    "''::varchar as session_code, ''::varchar as session_name, ''::varchar as event_name, "
+    "::varchar as driver_number, ''::varchar as abbreviation, ''::varchar as full_name, "
+    "''::varchar as team_name, 0::integer as position, ''::varchar as classified_position, "
+    "0::integer as grid_position, ''::varchar as status, 0::double as points, "
+    "0::bigint as best_lap_ms, 0::integer as best_lap_number, 0::bigint as laps_recorded, "
+    "0::bigint as pit_stops"
+)
+TEAMS_COLUMNS = (
+    "0::integer as season, 0::integer as round, ''::varchar as event_name, "
+    "''::varchar as team_name, 0::bigint as drivers, ''::varchar as session_codes, "
+    "0::bigint as laps_recorded, 0::double as points, 0::integer as best_race_position, "
+    "0::integer as best_qualifying_position, 0::bigint as best_race_lap_ms, "
+    "0::bigint as best_qualifying_lap_ms, 0::bigint as race_pit_stops"
+)
+LAPS_COLUMNS = (
+    "''::varchar as session_id, ::varchar as driver_number, ''::varchar as abbreviation, "
+    "''::varchar as team_name, 0::integer as lap_number, 0::bigint as lap_time_ms, "
+    "0::bigint as sector1_ms, 0::bigint as sector2_ms, 0::bigint as sector3_ms, "
+    "''::varchar as compound, 0::integer as tyre_life, 0::integer as stint, "
+    "0::integer as position, false as is_deleted, false as is_pit_in_lap, "
+    "false as is_pit_out_lap, false as is_accurate"
+)
+SPEED_TRACE_COLUMNS = (
+    "''::varchar as session_id, ::varchar as driver_number, ''::varchar as abbreviation, "
+    "0::integer as lap_number, 0::bigint as lap_time_ms, 0::bigint as lap_elapsed_ms, "
+    "0::double as distance_m, 0::integer as speed_kph, 0::integer as throttle, "
+    "0::integer as n_gear"
+)
+
+EXPORTS: tuple[ExportDataset, ...] = (
+    ExportDataset(
+        "sessions",
+        """
+        select session_id, season, round, session_code, session_name, event_name,
+               session_start_utc
+        from silver.silver_sessions
+        order by season, round, session_start_utc, session_id
+        """,
+        ("silver.silver_sessions",),
+        _empty(SESSIONS_COLUMNS),
+    ),
+    ExportDataset(
+        "driver_results",
+        """
+        select session_id, season, round, session_code, session_name, event_name,
+               driver_number, abbreviation, full_name, team_name, position,
+               classified_position, grid_position, status, points, best_lap_ms,
+               best_lap_number, laps_recorded, pit_stops
+        from gold.driver_session_summary
+        order by session_id, position
+        """,
+        ("gold.driver_session_summary",),
+        _empty(RESULTS_COLUMNS),
+    ),
+    ExportDataset(
+        "team_events",
+        """
+        select season, round, event_name, team_name, drivers, session_codes, laps_recorded,
+               points, best_race_position, best_qualifying_position, best_race_lap_ms,
+               best_qualifying_lap_ms, race_pit_stops
+        from gold.team_event_summary
+        order by season, round, team_name
+        """,
+        ("gold.team_event_summary",),
+        _empty(TEAMS_COLUMNS),
+    ),
+    ExportDataset(
+        "laps",
+        """
+        select session_id, driver_number, abbreviation, team_name, lap_number, lap_time_ms,
+               sector1_time_ms as sector1_ms, sector2_time_ms as sector2_ms,
+               sector3_time_ms as sector3_ms, compound, tyre_life::integer as tyre_life,
+               stint::integer as stint, position::integer as position, is_deleted,
+               is_pit_in_lap, is_pit_out_lap, is_accurate
+        from silver.silver_laps
+        order by session_id, driver_number, lap_number
+        """,
+        ("silver.silver_laps",),
+        _empty(LAPS_COLUMNS),
+    ),
+    # Each driver's fastest valid lap, sampled from car telemetry (OpenF1 car_data conformed in
+    # silver) and cut at the lap's start and end; distance is integrated from speed so two laps
+    # line up by metre.
+    ExportDataset(
+        "speed_traces",
+        """
+        with fastest as (
+            select session_id, driver_number, abbreviation, lap_number, lap_time_ms,
+                   lap_start_utc
+            from silver.silver_laps
+            where lap_time_ms is not null and not is_deleted and lap_start_utc is not null
+              and session_id in (select distinct session_id from silver.silver_car_data)
+            qualify row_number() over (
+                partition by session_id, driver_number order by lap_time_ms, lap_number
+            ) = 1
+        ),
+        samples as (
+            select f.session_id, f.driver_number, f.abbreviation, f.lap_number, f.lap_time_ms,
+                   epoch_ms(c.sample_utc) - epoch_ms(f.lap_start_utc) as lap_elapsed_ms,
+                   c.speed_kph, c.throttle_pct, c.gear
+            from silver.silver_car_data as c
+            inner join fastest as f
+                on c.session_id = f.session_id and c.driver_number = f.driver_number
+               and c.sample_utc >= f.lap_start_utc
+               and c.sample_utc < f.lap_start_utc + to_milliseconds(f.lap_time_ms)
+        ),
+        steps as (
+            select *, coalesce(lap_elapsed_ms - lag(lap_elapsed_ms) over (
+                partition by session_id, driver_number order by lap_elapsed_ms
+            ), 0) as step_ms
+            from samples
+        )
+        select s.session_id, s.driver_number::integer as driver_number,
+               coalesce(s.abbreviation, d.abbreviation) as abbreviation, s.lap_number::integer
+                   as lap_number,
+               s.lap_time_ms::bigint as lap_time_ms, s.lap_elapsed_ms::bigint as lap_elapsed_ms,
+               sum(s.speed_kph / 3.6 * s.step_ms / 1000.0) over (
+                   partition by s.session_id, s.driver_number order by s.lap_elapsed_ms
+               ) as distance_m,
+               s.speed_kph::integer as speed_kph, s.throttle_pct::integer as throttle,
+               s.gear::integer as n_gear
+        from steps as s
+        left join silver.silver_drivers as d
+            on d.session_id = s.session_id and d.driver_number = s.driver_number
+        order by s.session_id, s.driver_number, s.lap_elapsed_ms
+        """,
+        ("silver.silver_laps", "silver.silver_car_data", "silver.silver_drivers"),
+        _empty(SPEED_TRACE_COLUMNS),
+    ),
+)
+
+EXPORT_NAMES = tuple(dataset.name for dataset in EXPORTS)
+
+# --- Dashboard queries: over the exported datasets, loaded as tables of the same names. -------
+
+SEASONS_SQL = "select distinct season from sessions order by season desc"
+
+ROUNDS_SQL = """
+select round, any_value(event_name) as event_name
+from sessions where season = $season
+group by round order by round
+"""
+
+SESSIONS_SQL = """
+select session_id, session_code, session_name
+from sessions where season = $season and round = $round
+order by session_start_utc nulls last, session_id
+"""
+
+KPIS_SQL = """
+select
+    (select count(*) from laps where session_id = $session_id) as laps,
+    (select count(*) from driver_results where session_id = $session_id) as drivers,
+    (select count(distinct team_name) from driver_results where session_id = $session_id) as teams
+"""
+
+# The classification's P1 and the fastest valid lap: deleted laps never count.
+HEADLINE_SQL = """
+select
+    (select any_value(abbreviation) from driver_results
+      where session_id = $session_id and position = 1) as p1_abbreviation,
+    (select any_value(full_name) from driver_results
+      where session_id = $session_id and position = 1) as p1_full_name,
+    (select any_value(team_name) from driver_results
+      where session_id = $session_id and position = 1) as p1_team_name,
+    f.abbreviation as fastest_abbreviation,
+    f.lap_number as fastest_lap_number,
+    f.lap_time_ms as fastest_lap_ms
+from (
+    select abbreviation, lap_number, lap_time_ms
+    from laps
+    where session_id = $session_id and lap_time_ms is not null and not is_deleted
+    order by lap_time_ms, lap_number
+    limit 1
+) as f
+right join (select 1) as one on true
+"""
+
+# The fastest laps of the session, all laps (a driver may hold many places), numeric order.
+TOP_LAPS_SQL = """
+select
+    row_number() over (order by lap_time_ms, driver_number, lap_number) as rank,
+    abbreviation, team_name, lap_number, lap_time_ms, sector1_ms, sector2_ms, sector3_ms,
+    compound, tyre_life
+from laps
+where session_id = $session_id and lap_time_ms is not null and not is_deleted
+order by lap_time_ms, driver_number, lap_number
+limit $limit
+"""
+
+CLASSIFICATION_SQL = """
+select position, abbreviation, full_name, team_name, grid_position, status, points,
+       best_lap_ms, laps_recorded, pit_stops
+from driver_results
+where session_id = $session_id
+order by position nulls last, driver_number
+"""
+
+TEAM_SUMMARY_SQL = """
+select team_name, drivers, session_codes, points, best_race_position,
+       best_qualifying_position, best_race_lap_ms, best_qualifying_lap_ms, laps_recorded,
+       race_pit_stops
+from team_events
+where season = $season and round = $round
+order by points desc nulls last, best_race_position nulls last, team_name
+"""
+
+# Representative laps only: no deleted, pit-in or pit-out laps (they would swamp the spread).
+LAP_DISTRIBUTION_SQL = """
+select l.abbreviation, l.team_name, l.lap_number, l.lap_time_ms
+from laps as l
+where l.session_id = $session_id and l.lap_time_ms is not null and not l.is_deleted
+  and not l.is_pit_in_lap and not l.is_pit_out_lap
+order by l.abbreviation, l.lap_number
+"""
+
+POSITIONS_SQL = """
+select abbreviation, lap_number, position
+from laps
+where session_id = $session_id and position is not null
+order by abbreviation, lap_number
+"""
+
+STINTS_SQL = """
+select
+    l.abbreviation,
+    l.stint,
+    coalesce(any_value(l.compound), 'UNKNOWN') as compound,
+    min(l.lap_number) as first_lap,
+    max(l.lap_number) as last_lap,
+    count(*) as laps,
+    any_value(r.position) as finish_position
+from laps as l
+left join driver_results as r using (session_id, driver_number)
+where l.session_id = $session_id and l.stint is not null
+group by l.abbreviation, l.stint
+order by finish_position nulls last, l.abbreviation, l.stint
+"""
+
+SPEED_TRACE_DRIVERS_SQL = """
+select abbreviation, any_value(lap_number) as lap_number, any_value(lap_time_ms) as lap_time_ms
+from speed_traces
+where session_id = $session_id
+group by abbreviation
+order by lap_time_ms, abbreviation
+"""
+
+SPEED_TRACE_SQL = """
+select abbreviation, lap_number, lap_time_ms, lap_elapsed_ms, distance_m, speed_kph,
+       throttle, n_gear
+from speed_traces
+where session_id = $session_id and abbreviation in ($first, $second)
+order by abbreviation, lap_elapsed_ms
+"""
