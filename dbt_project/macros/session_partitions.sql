@@ -96,6 +96,9 @@
     {%- if files | length > 0 -%}
         read_parquet([{% for f in files %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %}],
             hive_partitioning = true, hive_types_autocast = false, union_by_name = true)
+    {%- elif execute and graph.get('sources') is none -%}
+        {#- a unit test: source() is the test's given rows -#}
+        (select * from {{ relation }} where false)
     {%- else -%}
         {%- set node = graph.sources.get('source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table) if execute else none -%}
         (select

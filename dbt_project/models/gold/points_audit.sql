@@ -4,7 +4,7 @@
 -- lap when laps are recorded; without laps the holder is unknown, so the bonus is read from the
 -- official points and only its eligibility is checked.
 with results as (
-    select r.*, s.season
+    select r.* exclude (season), s.season
     from {{ ref('silver_results') }} as r
     inner join {{ ref('dim_sessions') }} as s using (session_id)
     where s.is_points_scoring and r.points is not null

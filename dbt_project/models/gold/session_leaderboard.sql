@@ -30,7 +30,9 @@ ranked as (
             partition by r.session_id, r.q3_ms is null order by r.q3_ms) end as q3_rank,
         min(r.q3_ms) over (partition by r.session_id) as pole_ms,
         max(r.time_ms) filter (where r.position = 1) over (partition by r.session_id) as winner_time_ms,
-        rank() over (partition by r.session_id order by b.best_lap_ms nulls last) as best_lap_rank
+        row_number() over (
+            partition by r.session_id order by b.best_lap_ms nulls last, r.position, r.driver_number
+        ) as best_lap_rank
     from results as r
     left join best_laps as b using (session_id, driver_number)
 )

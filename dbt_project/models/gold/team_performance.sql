@@ -1,6 +1,6 @@
 -- One row per constructor and season: results, qualifying and pace over the recorded sessions.
 with results as (
-    select r.*, s.season
+    select r.* exclude (season), s.season
     from {{ ref('session_leaderboard') }} as r
     inner join {{ ref('dim_sessions') }} as s using (session_id)
 ),

@@ -5,7 +5,7 @@ with unioned as (
         {{ session_identity() }},
         driver_number,
         abbreviation,
-        driver_id,
+        nullif(nullif(driver_id, 'nan'), '') as driver_id,
         first_name,
         last_name,
         full_name,

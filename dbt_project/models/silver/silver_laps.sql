@@ -23,7 +23,8 @@ with fastf1 as (
         speed_fl_kph,
         speed_st_kph,
         coalesce(is_personal_best, false) as is_personal_best,
-        compound,
+        -- FastF1 writes a missing compound as the text "nan"
+        nullif(nullif(upper(trim(compound)), 'NAN'), '') as compound,
         tyre_life,
         fresh_tyre,
         stint,
