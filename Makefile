@@ -60,3 +60,16 @@ lint: install
 # The Dagster UI on http://127.0.0.1:3000 over the same data root.
 dev: manifest init
 	$(BIN)/dagster dev -m f1_lakehouse.definitions -h 127.0.0.1 -p 3000
+
+# A CLI backfill: a season (`make backfill SEASON=2023`) or a list of sessions
+# (`make backfill SESSIONS="2018-04-R 2023-04-S"`) as ONE run of FastF1 bronze → silver over the
+# partition range (single-run backfill policies), then one gold rebuild. See README, "Automation
+# and backfills"; f1_lakehouse/defs/automation/backfill.py prints the range.
+BACKFILL_SELECTION := group:bronze_fastf1 or group:silver
+
+.PHONY: backfill
+backfill: manifest
+	@range=$$($(BIN)/python -m f1_lakehouse.defs.automation.backfill $(if $(SEASON),--season $(SEASON),--sessions "$(SESSIONS)")) || exit 2; \
+	echo "== backfill $$range: FastF1 bronze → silver in one run, then gold"; \
+	$(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select '$(BACKFILL_SELECTION)' --partition-range "$$range" \
+	&& $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select 'group:gold'
