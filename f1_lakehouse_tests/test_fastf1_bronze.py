@@ -4,10 +4,11 @@ import dagster as dg
 import pyarrow as pa
 import pytest
 
+from f1_lakehouse.defs.fastf1 import assets as fastf1_assets
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
 from f1_lakehouse.lib import fastf1_source
 from f1_lakehouse.lib.bronze import read_partition
-from f1_lakehouse.lib.fastf1_tables import FASTF1_TABLES, extract_tables
+from f1_lakehouse.lib.fastf1_tables import FASTF1_TABLES, Extracted, extract_tables
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
@@ -121,3 +122,38 @@ def test_a_session_outside_the_calendar_fails_clearly_without_retrying(data_root
                 instance=instance,
                 resources={"data_root": DataRootResource(path=str(data_root.path))},
             )
+
+
+def _materialize_fastf1(root, key: str) -> dg.ExecuteInProcessResult:
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [key])
+        return dg.materialize(
+            [fastf1_session_tables], partition_key=key, instance=instance,
+            resources={"data_root": DataRootResource(path=str(root.path))},
+        )
+
+
+def test_a_session_fastf1_has_nothing_for_fails_and_writes_nothing(data_root):
+    # 2024 Singapore is recorded for OpenF1 only: FastF1 has no response for it at all.
+    with pytest.raises(dg.Failure, match="FastF1 has no data for 2024-18-R"):
+        _materialize_fastf1(data_root, "2024-18-R")
+    assert not list(data_root.bronze.rglob("*.parquet"))
+
+
+def test_an_outage_of_one_table_keeps_the_rows_already_landed(data_root, monkeypatch):
+    assert _materialize_fastf1(data_root, "2023-04-SQ").success
+    laps = data_root.bronze / "fastf1/laps/season=2023/round=04/session=SQ/data.parquet"
+    before = laps.read_bytes()
+    real_extract = fastf1_assets.extract_tables
+
+    def laps_gone(session):
+        tables = real_extract(session)
+        tables["laps"] = Extracted(tables["laps"].table.slice(0, 0), "FastF1 has no laps (outage)")
+        return tables
+
+    monkeypatch.setattr(fastf1_assets, "extract_tables", laps_gone)
+    result = _materialize_fastf1(data_root, "2023-04-SQ")
+    assert laps.read_bytes() == before
+    events = {e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert "kept the previous partition (233 rows)" in events["laps"]["missing"].value
+    assert events["laps"]["dagster/row_count"].value == 233

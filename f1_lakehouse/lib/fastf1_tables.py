@@ -244,10 +244,16 @@ def _telemetry(getter: Callable[[], dict], what: str) -> tuple[pd.DataFrame | No
 
 def session_info_frame(session: fastf1.core.Session) -> pd.DataFrame:
     """Flatten FastF1's session_info (livetiming SessionInfo) plus the calendar's event fields."""
-    info = getattr(session, "session_info", None) or {}
+    try:
+        info = session.session_info or {}
+    except DataNotLoadedError:
+        info = {}
     meeting = info.get("Meeting", {}) or {}
     offset = info.get("GmtOffset")
-    total_laps = getattr(session, "total_laps", None)
+    try:
+        total_laps = session.total_laps
+    except (DataNotLoadedError, AttributeError):
+        total_laps = None
     return pd.DataFrame(
         [
             {
@@ -295,6 +301,21 @@ def extract_tables(session: fastf1.core.Session) -> dict[str, Extracted]:
         name: Extracted(to_arrow(frame, columns), missing)
         for name, (columns, (frame, missing)) in sources.items()
     }
+
+
+class SessionNotPublished(LookupError):
+    """FastF1 has nothing at all for the session (not published yet, or not recorded)."""
+
+
+def ensure_published(key: object, tables: dict[str, Extracted]) -> None:
+    """Refuse a session with no timing, results or status at all: landing it would replace
+    good bronze with empty tables."""
+    content = [name for name in tables if name != "session_info"]
+    if all(tables[name].missing for name in content):
+        raise SessionNotPublished(
+            f"FastF1 has no data for {key} (no results, laps, status or messages): "
+            "not published yet, or not in the recordings"
+        )
 
 
 FASTF1_TABLES: tuple[str, ...] = (

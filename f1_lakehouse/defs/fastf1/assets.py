@@ -1,14 +1,23 @@
 """FastF1 bronze: one session load per partition, one bronze table per FastF1 table."""
 
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pyarrow.parquet as pq
 
 from f1_lakehouse.lib import fastf1_source
-from f1_lakehouse.lib.bronze import write_partition
-from f1_lakehouse.lib.fastf1_tables import FASTF1_TABLES, extract_tables
+from f1_lakehouse.lib.bronze import DATA_FILE, BronzeWrite, partition_dir, write_partition
+from f1_lakehouse.lib.fastf1_tables import (
+    FASTF1_TABLES,
+    Extracted,
+    SessionNotPublished,
+    ensure_published,
+    extract_tables,
+)
 from f1_lakehouse.lib.partitions import context_session_keys, not_retryable, session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import source_mode
 
 TELEMETRY_TABLES = frozenset({"car_data", "position"})
@@ -60,20 +69,38 @@ def fastf1_session_tables(context: dg.AssetExecutionContext, data_root: DataRoot
             session = fastf1_source.load_session(key, telemetry=bool(selected & TELEMETRY_TABLES))
         except fastf1_source.SessionNotInSchedule as exc:
             raise not_retryable(exc) from exc
-        for table, extracted in extract_tables(session).items():
-            if table not in selected:
-                continue
-            write = write_partition(root.bronze, "fastf1", table, key, extracted.table)
+        tables = extract_tables(session)
+        try:
+            ensure_published(key, tables)
+        except SessionNotPublished as exc:
+            # Live: try again later (retry policy). Replay: the recording will never appear.
+            raise (not_retryable(exc) if source_mode() == "replay" else exc) from exc
+        for table in selected:
+            write, note = land(root.bronze, key, table, tables[table])
             rows[table][str(key)] = write.row_count
             paths[table] = str(write.path)
-            if extracted.missing:
-                missing[table][str(key)] = extracted.missing
-                context.log.warning(f"{key} {table}: {extracted.missing}")
+            if note:
+                missing[table][str(key)] = note
+                context.log.warning(f"{key} {table}: {note}")
     for table in sorted(selected):
         yield dg.MaterializeResult(
             asset_key=bronze_key(table),
             metadata=_metadata(rows[table], paths[table], missing[table]),
         )
+
+
+def land(
+    bronze: Path, key: SessionKey, table: str, extracted: Extracted
+) -> tuple[BronzeWrite, str]:
+    """Write a table; when the source lacks it but an earlier run landed rows, keep those (an
+    outage must not erase data) and say so."""
+    target = partition_dir(bronze, "fastf1", table, key) / DATA_FILE
+    if extracted.missing and target.exists():
+        kept = pq.ParquetFile(target).metadata.num_rows
+        if kept:
+            note = f"{extracted.missing}; kept the previous partition ({kept} rows)"
+            return BronzeWrite(target, kept), note
+    return write_partition(bronze, "fastf1", table, key, extracted.table), extracted.missing or ""
 
 
 def _metadata(rows: dict[str, int], path: str, missing: dict[str, str]) -> dict[str, Any]:
