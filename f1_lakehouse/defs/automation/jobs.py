@@ -15,10 +15,10 @@ FASTF1_KEYS: tuple[dg.AssetKey, ...] = tuple(sorted(fastf1_session_tables.keys))
 OPENF1_KEYS: tuple[dg.AssetKey, ...] = tuple(sorted(k for a in openf1_assets for k in a.keys))
 SILVER_KEYS: tuple[dg.AssetKey, ...] = tuple(sorted(silver_dbt_models.keys))
 GOLD_KEYS: tuple[dg.AssetKey, ...] = tuple(sorted(gold_dbt_models.keys))
-# What each source's run lands: FastF1 feeds silver; OpenF1 bronze is a leaf (for now).
+# What each source's run lands: its bronze, then silver (silver conforms FastF1 and OpenF1).
 SOURCE_ASSET_KEYS: dict[str, tuple[dg.AssetKey, ...]] = {
     FASTF1: FASTF1_KEYS + SILVER_KEYS,
-    OPENF1: OPENF1_KEYS,
+    OPENF1: OPENF1_KEYS + SILVER_KEYS,
 }
 CALENDAR_OP = calendar.op.name
 TAG_PREFIX = "f1_lakehouse"
@@ -47,7 +47,8 @@ calendar_sync_job = dg.define_asset_job(
 
 def session_asset_keys(sources: Iterable[str]) -> list[dg.AssetKey]:
     """The assets a session run materialises for the given sources."""
-    return [key for source in sources for key in SOURCE_ASSET_KEYS[source]]
+    keys = [key for source in sources for key in SOURCE_ASSET_KEYS[source]]
+    return list(dict.fromkeys(keys))  # silver once, after the bronze of every source
 
 
 def calendar_run_config(seasons: Iterable[int]) -> dict:
