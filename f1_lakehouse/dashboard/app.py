@@ -103,7 +103,8 @@ def _headline(store: DashboardStore, season: int, round_: int, session_id: str) 
     kpis = store.kpis(session_id)
     headline = store.headline(session_id)
     is_race = info["session_code"] in RACE_CODES
-    cols = st.columns(5)
+    # The last two hold names and times: wider, so `BOT 1:45.149` is never cut.
+    cols = st.columns([1, 1, 1, 1.5, 2])
     cols[0].metric("Laps", f"{kpis.laps:,}")
     cols[1].metric("Drivers", kpis.drivers)
     cols[2].metric("Teams", kpis.teams)
@@ -194,7 +195,7 @@ def _tables(store: DashboardStore, season: int, round_: int, session_id: str) ->
         )
 
 
-def _plots(store: DashboardStore, session_id: str) -> None:
+def _plots(store: DashboardStore, season: int, session_id: str) -> None:
     st.markdown("#### Plots")
     left, right = st.columns(2)
     with left:
@@ -215,7 +216,7 @@ def _plots(store: DashboardStore, session_id: str) -> None:
         if stints.empty:
             st.caption("Tyre strategy: no stints recorded.")
         else:
-            st.altair_chart(charts.tyre_strategy_chart(stints), width="stretch")
+            st.altair_chart(charts.tyre_strategy_chart(stints, season), width="stretch")
     with right:
         _speed_trace(store, session_id)
 
@@ -245,8 +246,8 @@ def _speed_trace(store: DashboardStore, session_id: str) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="F1 Lakehouse", page_icon="🏁", layout="wide")
-    st.title("🏁 F1 Lakehouse")
+    st.set_page_config(page_title="F1 Lakehouse", layout="wide")
+    st.title("F1 Lakehouse")
     root = data_root()
     store = _store(root)
     if store is None or store.is_empty:
@@ -256,7 +257,7 @@ def main() -> None:
     season, round_, session_id = _pick_session(store)
     _headline(store, season, round_, session_id)
     _tables(store, season, round_, session_id)
-    _plots(store, session_id)
+    _plots(store, season, session_id)
     exported = pd.Timestamp(store.generation.manifest["exported_at"])
     st.caption(
         f"Gold exported {exported:%Y-%m-%d %H:%M:%S} UTC · {store.generation.name} · "

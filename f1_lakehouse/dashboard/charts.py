@@ -6,19 +6,34 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-# Pirelli's sidewall colours, the ones every F1 graphic uses.
+# Pirelli's sidewall colours. Since 2019 soft/medium/hard are red/yellow/white; up to 2018 the
+# range had seven dry compounds and "soft" was yellow.
 COMPOUND_COLOURS = {
     "SOFT": "#da291c",
     "MEDIUM": "#ffd12e",
     "HARD": "#f0f0ec",
     "INTERMEDIATE": "#43b02a",
     "WET": "#0067ad",
-    "HYPERSOFT": "#feb4c3",
-    "ULTRASOFT": "#b24ba7",
-    "SUPERSOFT": "#fc2b2a",
     "UNKNOWN": "#9e9e9e",
     "TEST_UNKNOWN": "#9e9e9e",
 }
+COMPOUND_COLOURS_2018 = {
+    "HYPERSOFT": "#f7a8c4",
+    "ULTRASOFT": "#8e3fa8",
+    "SUPERSOFT": "#da291c",
+    "SOFT": "#ffd12e",
+    "MEDIUM": "#f0f0ec",
+    "HARD": "#6cc4ee",
+    "SUPERHARD": "#f28c28",
+    "INTERMEDIATE": "#43b02a",
+    "WET": "#0067ad",
+    "UNKNOWN": "#9e9e9e",
+}
+
+
+def compound_colours(season: int) -> dict[str, str]:
+    return COMPOUND_COLOURS_2018 if season <= 2018 else COMPOUND_COLOURS
+
 
 # Vega expression: an axis value in seconds shown as m:ss.
 _LAP_AXIS_LABEL = (
@@ -44,7 +59,12 @@ def lap_distribution_chart(laps: pd.DataFrame) -> alt.Chart:
         alt.Chart(_lap_seconds(laps), title="Lap-time distribution per driver")
         .mark_boxplot(extent=1.5, size=14)
         .encode(
-            x=alt.X("abbreviation:N", sort=order, title="Driver"),
+            x=alt.X(
+                "abbreviation:N",
+                sort=order,
+                title="Driver",
+                axis=alt.Axis(labelAngle=-90, labelOverlap=False),
+            ),
             y=alt.Y(
                 "lap_time_s:Q",
                 title="Lap time",
@@ -77,13 +97,15 @@ def position_chart(positions: pd.DataFrame) -> alt.Chart:
     )
 
 
-def tyre_strategy_chart(stints: pd.DataFrame) -> alt.Chart:
+def tyre_strategy_chart(stints: pd.DataFrame, season: int) -> alt.Chart:
     """One bar per stint from its first to its last lap, coloured by compound, drivers in
     finishing order."""
     shown = stints.copy()
     shown["lap_end"] = shown["last_lap"] + 1
     order = shown.drop_duplicates("abbreviation")["abbreviation"].tolist()
-    compounds = [c for c in COMPOUND_COLOURS if c in set(shown["compound"])] or ["UNKNOWN"]
+    palette = compound_colours(season)
+    present = set(shown["compound"])
+    compounds = [c for c in palette if c in present] + sorted(present - set(palette))
     return (
         alt.Chart(shown, title="Tyre strategy")
         .mark_bar(stroke="#333333", strokeWidth=0.5)
@@ -94,7 +116,9 @@ def tyre_strategy_chart(stints: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "compound:N",
                 title="Compound",
-                scale=alt.Scale(domain=compounds, range=[COMPOUND_COLOURS[c] for c in compounds]),
+                scale=alt.Scale(
+                    domain=compounds, range=[palette.get(c, palette["UNKNOWN"]) for c in compounds]
+                ),
             ),
             tooltip=["abbreviation:N", "stint:Q", "compound:N", "first_lap:Q", "last_lap:Q"],
         )

@@ -43,7 +43,7 @@ SESSIONS_COLUMNS = (
 RESULTS_COLUMNS = (
     "''::varchar as session_id, 0::integer as season, 0::integer as round, "
     "''::varchar as session_code, ''::varchar as session_name, ''::varchar as event_name, "
-    "::varchar as driver_number, ''::varchar as abbreviation, ''::varchar as full_name, "
+    "''::varchar as driver_number, ''::varchar as abbreviation, ''::varchar as full_name, "
     "''::varchar as team_name, 0::integer as position, ''::varchar as classified_position, "
     "0::integer as grid_position, ''::varchar as status, 0::double as points, "
     "0::bigint as best_lap_ms, 0::integer as best_lap_number, 0::bigint as laps_recorded, "
@@ -57,7 +57,7 @@ TEAMS_COLUMNS = (
     "0::bigint as best_qualifying_lap_ms, 0::bigint as race_pit_stops"
 )
 LAPS_COLUMNS = (
-    "''::varchar as session_id, ::varchar as driver_number, ''::varchar as abbreviation, "
+    "''::varchar as session_id, ''::varchar as driver_number, ''::varchar as abbreviation, "
     "''::varchar as team_name, 0::integer as lap_number, 0::bigint as lap_time_ms, "
     "0::bigint as sector1_ms, 0::bigint as sector2_ms, 0::bigint as sector3_ms, "
     "''::varchar as compound, 0::integer as tyre_life, 0::integer as stint, "
@@ -65,7 +65,7 @@ LAPS_COLUMNS = (
     "false as is_pit_out_lap, false as is_accurate"
 )
 SPEED_TRACE_COLUMNS = (
-    "''::varchar as session_id, ::varchar as driver_number, ''::varchar as abbreviation, "
+    "''::varchar as session_id, ''::varchar as driver_number, ''::varchar as abbreviation, "
     "0::integer as lap_number, 0::bigint as lap_time_ms, 0::bigint as lap_elapsed_ms, "
     "0::double as distance_m, 0::integer as speed_kph, 0::integer as throttle, "
     "0::integer as n_gear"
@@ -249,13 +249,20 @@ where season = $season and round = $round
 order by points desc nulls last, best_race_position nulls last, team_name
 """
 
-# Representative laps only: no deleted, pit-in or pit-out laps (they would swamp the spread).
-LAP_DISTRIBUTION_SQL = """
-select l.abbreviation, l.team_name, l.lap_number, l.lap_time_ms
-from laps as l
-where l.session_id = $session_id and l.lap_time_ms is not null and not l.is_deleted
-  and not l.is_pit_in_lap and not l.is_pit_out_lap
-order by l.abbreviation, l.lap_number
+# Representative laps only: no deleted, pit-in or pit-out laps, and only laps within 107 % of the
+# session's fastest (FastF1's "quick laps"), so safety-car laps do not swamp the spread.
+QUICK_LAP_RATIO = 1.07
+LAP_DISTRIBUTION_SQL = f"""
+with valid as (
+    select abbreviation, team_name, lap_number, lap_time_ms
+    from laps
+    where session_id = $session_id and lap_time_ms is not null and not is_deleted
+      and not is_pit_in_lap and not is_pit_out_lap
+)
+select abbreviation, team_name, lap_number, lap_time_ms
+from valid
+where lap_time_ms <= {QUICK_LAP_RATIO} * (select min(lap_time_ms) from valid)
+order by abbreviation, lap_number
 """
 
 POSITIONS_SQL = """

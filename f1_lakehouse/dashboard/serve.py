@@ -28,6 +28,8 @@ def streamlit_command(address: str = "127.0.0.1", port: int = 8501) -> list[str]
         "none",
         "--global.developmentMode",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
 
 
