@@ -12,9 +12,11 @@ import duckdb
 import pytest
 from dagster_dbt import DbtCliResource
 
-from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
+from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models, snapshot_dbt_models
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
+from f1_lakehouse.defs.openf1.assets import build_openf1_assets
 from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.root_setup import init_root
@@ -30,7 +32,28 @@ PIPELINE_SESSIONS = (
     "2023-01-R",
     "2021-14-FP2",
 )
-FASTF1_PIPELINE = (fastf1_session_tables, silver_dbt_models, gold_dbt_models)
+# Every other recorded session with official results or qualifying times (checked against the
+# Ergast export in f1_lakehouse_tests/warehouse): FastF1 loads results without TimingData.
+RESULT_SESSIONS = (
+    "2020-07-R",
+    "2020-08-R",
+    "2020-12-R",
+    "2021-10-R",
+    "2021-21-R",
+    "2022-01-R",
+    "2022-02-Q",
+    "2022-02-R",
+    "2023-05-R",
+    "2024-05-SQ",
+    "2024-10-Q",
+    "2025-01-R",
+    "2025-04-R",
+    "2025-12-R",
+)
+# The one session recorded by OpenF1 only (laps, stints, pits, positions, weather, telemetry).
+OPENF1_SESSIONS = ("2024-18-R",)
+WAREHOUSE = (silver_dbt_models, snapshot_dbt_models, gold_dbt_models)
+FASTF1_PIPELINE = (fastf1_session_tables, *WAREHOUSE)
 
 os.environ.setdefault("F1_LAKEHOUSE_SOURCE", "replay")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -66,6 +89,7 @@ class Pipeline:
         return {
             "data_root": DataRootResource(path=str(self.root.path)),
             "dbt": DbtCliResource(project_dir=dbt_project),
+            "openf1": OpenF1Resource(),
         }
 
     def materialize(
@@ -74,6 +98,19 @@ class Pipeline:
         self.instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [key])
         return dg.materialize(
             list(assets), partition_key=key, instance=self.instance, resources=self.resources()
+        )
+
+    def materialize_range(
+        self, keys: Sequence[str], assets: Sequence[dg.AssetsDefinition] = WAREHOUSE
+    ) -> dg.ExecuteInProcessResult:
+        """One run over several partitions, as a single-run backfill does (one dbt call)."""
+        self.instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, list(keys))
+        tags = {
+            "dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1],
+        }
+        return dg.materialize(
+            list(assets), instance=self.instance, resources=self.resources(), tags=tags
         )
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
@@ -99,12 +136,24 @@ class Pipeline:
 
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    """The recorded sessions materialised bronze → silver → gold once, in replay mode."""
+    """The recorded sessions materialised bronze → silver → gold once, in replay mode.
+
+    Bronze lands per session (FastF1, and OpenF1 for 2024-18-R); silver then runs once over
+    every session as a single-run backfill, and snapshots and gold once: one dbt call per
+    layer instead of one per session keeps the fixture to about two minutes.
+    """
     base = tmp_path_factory.mktemp("pipeline")
     (base / "dagster_home").mkdir()
     with dg.instance_for_test(temp_dir=str(base / "dagster_home")) as instance:
         run = Pipeline(make_root(base / "root"), instance)
-        for key in PIPELINE_SESSIONS:
-            run.results[key] = run.materialize(key)
+        for key in PIPELINE_SESSIONS + RESULT_SESSIONS:
+            run.results[key] = run.materialize(key, [fastf1_session_tables])
             assert run.results[key].success, key
+        for key in OPENF1_SESSIONS:
+            run.results[key] = run.materialize(key, build_openf1_assets(retry_policy=None))
+            assert run.results[key].success, key
+        keys = PIPELINE_SESSIONS + RESULT_SESSIONS + OPENF1_SESSIONS
+        warehouse = run.materialize_range(keys)
+        assert warehouse.success
+        run.results["warehouse"] = warehouse
         yield run

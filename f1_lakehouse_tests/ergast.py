@@ -62,3 +62,63 @@ def lap_text_to_ms(text: str | None) -> int | None:
         return None
     minutes, seconds = text.split(":") if ":" in text else ("0", text)
     return round((int(minutes) * 60 + float(seconds)) * 1000)
+
+
+def _rows(sql: str, params: list[object]) -> list[dict]:
+    with duckdb.connect() as con:
+        rows = con.execute(sql, params).fetchall()
+        columns = [c[0] for c in con.description]
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def race_points(season: int, round_number: int) -> dict[str, float]:
+    """Official points of a round (race + sprint) per driver code."""
+    sql = f"""
+        select d.code, sum(r.points) as points
+        from (
+            select raceId, driverId, points from {_csv("results")}
+            union all
+            select raceId, driverId, points from {_csv("sprint_results")}
+        ) r
+        join {_csv("races")} ra using (raceId)
+        join {_csv("drivers")} d using (driverId)
+        where ra.year = ? and ra.round = ?
+        group by d.code
+    """
+    return {row["code"]: row["points"] for row in _rows(sql, [season, round_number])}
+
+
+def driver_standings(season: int, round_number: int) -> dict[str, dict]:
+    """The official drivers' standings after a round, by driver code."""
+    sql = f"""
+        select d.code, s.position, s.points, s.wins
+        from {_csv("driver_standings")} s
+        join {_csv("races")} ra using (raceId)
+        join {_csv("drivers")} d using (driverId)
+        where ra.year = ? and ra.round = ?
+    """
+    return {row["code"]: row for row in _rows(sql, [season, round_number])}
+
+
+def constructor_standings(season: int, round_number: int) -> dict[str, dict]:
+    """The official constructors' standings after a round, by constructor ref."""
+    sql = f"""
+        select c.constructorRef as team_id, s.position, s.points, s.wins
+        from {_csv("constructor_standings")} s
+        join {_csv("races")} ra using (raceId)
+        join {_csv("constructors")} c using (constructorId)
+        where ra.year = ? and ra.round = ?
+    """
+    return {row["team_id"]: row for row in _rows(sql, [season, round_number])}
+
+
+def constructor_refs(season: int, round_number: int, table: str = "results") -> dict[str, str]:
+    """The constructor ref each car number drove for in a race or sprint."""
+    sql = f"""
+        select r.number::varchar as driver_number, c.constructorRef
+        from {_csv(table)} r
+        join {_csv("races")} ra using (raceId)
+        join {_csv("constructors")} c using (constructorId)
+        where ra.year = ? and ra.round = ?
+    """
+    return {row["driver_number"]: row["constructorRef"] for row in _rows(sql, [season, round_number])}

@@ -20,7 +20,13 @@ def test_vars_are_sorted_and_deduplicated():
 
 
 def test_unpartitioned_build_has_no_vars():
-    assert build_args() == ["build"]
+    assert build_args() == ["build", "--indirect-selection", "buildable"]
+
+
+def test_tests_run_only_once_all_their_parents_are_built():
+    """A gold test over silver and gold must not run in a silver-only (partition) build."""
+    args = build_args(["2018-04-R"])
+    assert args[args.index("--indirect-selection") + 1] == "buildable"
 
 
 def test_malformed_keys_never_reach_dbt():
@@ -33,4 +39,5 @@ def test_malformed_keys_never_reach_dbt():
 def test_layer_from_fqn():
     assert layer_of({"fqn": ["f1_lakehouse", "silver", "silver_laps"]}) == "silver"
     assert layer_of({"fqn": ["f1_lakehouse", "gold", "marts", "x"]}) == "gold"
+    assert layer_of({"fqn": ["f1_lakehouse", "intermediate", "int_driver_state"]}) == "intermediate"
     assert layer_of({"fqn": ["f1_lakehouse", "other", "x"]}) is None

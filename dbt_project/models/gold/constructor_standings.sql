@@ -9,8 +9,9 @@ with scored as (
         r.team_id,
         r.session_code,
         r.points,
-        case when r.session_code = 'R' and regexp_full_match(r.classified_position, '[0-9]+')
-            then r.position end as race_place
+        -- countback runs over the finishing order, retirements included (as Ergast ranks
+        -- ties: 2023 round 1, Ocon ahead of Leclerc on 0 points, both out)
+        case when r.session_code = 'R' then r.position end as race_place
     from {{ ref('silver_results') }} as r
     inner join {{ ref('dim_sessions') }} as s using (session_id)
     where s.is_points_scoring
@@ -39,7 +40,7 @@ per_round as (
         {%- for place in range(1, countback_places + 1) %}
         count(*) filter (where s.race_place = {{ place }}) as r{{ place }},
         {%- endfor %}
-        count(*) filter (where s.race_place is not null) as classified_finishes
+        count(*) filter (where s.race_place is not null) as race_results
     from grid as g
     left join scored as s using (season, round, team_id)
     group by all

@@ -1,7 +1,7 @@
 -- Drivers' championship after every recorded round, from the races and sprints in silver.
 -- Points are the official ones (they carry half points and penalties the rules cannot know;
 -- points_audit checks them against the era rules). Ties are broken by countback: most wins,
--- then most second places, and so on (race results only).
+-- then most second places, and so on over race finishing positions.
 -- With only some rounds recorded the totals are "over the recorded rounds";
 -- covers_every_round says whether rounds 1..round are all there (race, and sprint on a
 -- sprint weekend), i.e. whether the row is the official standing.
@@ -13,8 +13,9 @@ with scored as (
         upper(r.abbreviation) as driver_key,
         r.session_code,
         r.points,
-        case when r.session_code = 'R' and regexp_full_match(r.classified_position, '[0-9]+')
-            then r.position end as race_place
+        -- countback runs over the finishing order, retirements included (as Ergast ranks
+        -- ties: 2023 round 1, Ocon ahead of Leclerc on 0 points, both out)
+        case when r.session_code = 'R' then r.position end as race_place
     from {{ ref('silver_results') }} as r
     inner join {{ ref('dim_sessions') }} as s using (session_id)
     where s.is_points_scoring
@@ -75,7 +76,7 @@ cumulative as (
         {%- for place in range(1, countback_places + 1) %}
         count(*) filter (where race_place = {{ place }}) over w as p{{ place }},
         {%- endfor %}
-        count(*) filter (where race_place is not null) over w as classified_finishes
+        count(*) filter (where race_place is not null) over w as races
     from per_round
     window w as (partition by season, driver_key order by round)
 )

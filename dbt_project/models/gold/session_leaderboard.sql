@@ -16,10 +16,15 @@ ranked as (
     select
         r.*,
         b.best_lap_ms,
+        -- The segment a driver reached, also when they set no time in it: ten cars go to Q3,
+        -- and Q2 takes half of the rest on top (20 cars: 15, 22 cars: 16, 24 cars: 17).
         case
             when r.q3_ms is not null then 3
+            when r.q2_ms is not null and r.position <= 10 then 3
             when r.q2_ms is not null then 2
-            when r.q1_ms is not null then 1
+            when r.q1_ms is not null
+                and r.position <= 10 + (count(*) over (partition by r.session_id) - 10) // 2 then 2
+            else 1
         end as segment_reached,
         -- segment ranks among the drivers who set a time in that segment
         case when r.q1_ms is not null then rank() over (
