@@ -45,6 +45,7 @@ demo: manifest init
 			|| { tail -40 $(F1_LAKEHOUSE_ROOT)/last-run.log; exit 1; }; \
 	done
 	$(BIN)/f1-lakehouse summary
+	$(BIN)/f1-lakehouse export
 
 summary: install
 	$(BIN)/f1-lakehouse summary
@@ -73,3 +74,40 @@ backfill: manifest
 	echo "== backfill $$range: FastF1 bronze → silver in one run, then gold"; \
 	$(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select '$(BACKFILL_SELECTION)' --partition-range "$$range" \
 	&& $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select 'group:gold'
+
+# The dashboard (README "Dashboard"): Streamlit on http://127.0.0.1:8501 over the data root's
+# latest gold export (warehouse/exports/, Parquet; it never opens the DuckDB file). On a root with
+# no data yet it builds the demo first; otherwise it refreshes the export (a warehouse busy with a
+# run keeps the previous one) and serves.
+DASHBOARD_PORT ?= 8501
+# The OpenF1 race with car telemetry (2024 Singapore GP): the speed trace's data.
+TELEMETRY_SESSION := 2024-18-R
+TELEMETRY_SELECTION := group:bronze_openf1 or group:silver or group:gold
+
+.PHONY: dashboard demo-telemetry export compose-config
+
+dashboard: manifest init
+	@if [ -e "$(F1_LAKEHOUSE_ROOT)/warehouse/f1.duckdb" ]; then \
+		$(BIN)/f1-lakehouse export; \
+	else \
+		echo "== no warehouse under $(F1_LAKEHOUSE_ROOT) yet: building the demo data first"; \
+		$(MAKE) --no-print-directory demo demo-telemetry || exit 1; \
+	fi
+	$(BIN)/f1-lakehouse dashboard --port $(DASHBOARD_PORT)
+
+demo-telemetry: manifest init
+	F1_LAKEHOUSE_SEASONS=2024 $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select bronze/fastf1/calendar > $(F1_LAKEHOUSE_ROOT)/last-run.log 2>&1 \
+		|| { tail -40 $(F1_LAKEHOUSE_ROOT)/last-run.log; exit 1; }
+	@echo "== materialising $(TELEMETRY_SESSION) (OpenF1 with car telemetry, bronze → silver → gold)"
+	@$(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select '$(TELEMETRY_SELECTION)' \
+		--partition $(TELEMETRY_SESSION) > $(F1_LAKEHOUSE_ROOT)/last-run.log 2>&1 \
+		|| { tail -40 $(F1_LAKEHOUSE_ROOT)/last-run.log; exit 1; }
+	$(BIN)/f1-lakehouse export
+
+# Gold → Parquet for the dashboard by hand (waits up to 30 s for a busy warehouse).
+export: install
+	$(BIN)/f1-lakehouse export --wait 30
+
+# The compose deployment resolved with .env.example (Debian's docker-compose; no engine needed).
+compose-config:
+	docker-compose --env-file .env.example config --quiet && echo "docker-compose.yml: OK"

@@ -108,18 +108,28 @@ EXPORTS: tuple[ExportDataset, ...] = (
         ("gold.team_event_summary",),
         _empty(TEAMS_COLUMNS),
     ),
+    # Every lap with its tyre (gold fact_laps fills compound and stint from OpenF1 stints where
+    # timing has none) and the running position at the lap's end (OpenF1 sends position changes
+    # over time, not per lap: the last change before the lap ended).
     ExportDataset(
         "laps",
         """
-        select session_id, driver_number, abbreviation, team_name, lap_number, lap_time_ms,
-               sector1_time_ms as sector1_ms, sector2_time_ms as sector2_ms,
-               sector3_time_ms as sector3_ms, compound, tyre_life::integer as tyre_life,
-               stint::integer as stint, position::integer as position, is_deleted,
-               is_pit_in_lap, is_pit_out_lap, is_accurate
-        from silver.silver_laps
-        order by session_id, driver_number, lap_number
+        select f.session_id, f.driver_number, coalesce(d.abbreviation, f.driver_key)
+                   as abbreviation,
+               d.team_name, f.lap_number::integer as lap_number, f.lap_time_ms,
+               f.sector1_time_ms as sector1_ms, f.sector2_time_ms as sector2_ms,
+               f.sector3_time_ms as sector3_ms, f.compound,
+               f.tyre_age_laps::integer as tyre_life, f.stint_number::integer as stint,
+               coalesce(f.position, p.position)::integer as position, f.is_deleted,
+               f.is_pit_in_lap, f.is_pit_out_lap, f.is_accurate
+        from gold.fact_laps as f
+        left join silver.silver_drivers as d using (session_id, driver_number)
+        asof left join silver.silver_positions as p
+            on p.session_id = f.session_id and p.driver_number = f.driver_number
+           and p.position_utc <= f.lap_end_utc
+        order by f.session_id, f.driver_number, f.lap_number
         """,
-        ("silver.silver_laps",),
+        ("gold.fact_laps", "silver.silver_drivers", "silver.silver_positions"),
         _empty(LAPS_COLUMNS),
     ),
     # Each driver's fastest valid lap, sampled from car telemetry (OpenF1 car_data conformed in
@@ -191,33 +201,60 @@ from sessions where season = $season and round = $round
 order by session_start_utc nulls last, session_id
 """
 
+# Drivers and teams from the classification; a session without one (OpenF1 recorded no result
+# for 2024-18-R) counts them from its laps.
 KPIS_SQL = """
+with classified as (
+    select driver_number, team_name from driver_results where session_id = $session_id
+),
+timed as (
+    select distinct driver_number, team_name from laps where session_id = $session_id
+),
+drivers as (
+    select * from classified
+    union all
+    select * from timed where not exists (select 1 from classified)
+)
 select
     (select count(*) from laps where session_id = $session_id) as laps,
-    (select count(*) from driver_results where session_id = $session_id) as drivers,
-    (select count(distinct team_name) from driver_results where session_id = $session_id) as teams
+    (select count(distinct driver_number) from drivers) as drivers,
+    (select count(distinct team_name) from drivers) as teams
 """
 
-# The classification's P1 and the fastest valid lap: deleted laps never count.
+# P1 of the classification (else the car running first at the end of its last lap) and the
+# fastest valid lap: deleted laps never count.
 HEADLINE_SQL = """
-select
-    (select any_value(abbreviation) from driver_results
-      where session_id = $session_id and position = 1) as p1_abbreviation,
-    (select any_value(full_name) from driver_results
-      where session_id = $session_id and position = 1) as p1_full_name,
-    (select any_value(team_name) from driver_results
-      where session_id = $session_id and position = 1) as p1_team_name,
-    f.abbreviation as fastest_abbreviation,
-    f.lap_number as fastest_lap_number,
-    f.lap_time_ms as fastest_lap_ms
-from (
+with last_laps as (
+    select abbreviation, team_name, position
+    from laps
+    where session_id = $session_id and position is not null
+    qualify row_number() over (partition by driver_number order by lap_number desc) = 1
+),
+p1 as (
+    select abbreviation, full_name, team_name, 1 as preference
+    from driver_results where session_id = $session_id and position = 1
+    union all
+    select abbreviation, null, team_name, 2 from last_laps where position = 1
+    order by preference
+    limit 1
+),
+fastest as (
     select abbreviation, lap_number, lap_time_ms
     from laps
     where session_id = $session_id and lap_time_ms is not null and not is_deleted
     order by lap_time_ms, lap_number
     limit 1
-) as f
-right join (select 1) as one on true
+)
+select
+    p1.abbreviation as p1_abbreviation,
+    p1.full_name as p1_full_name,
+    p1.team_name as p1_team_name,
+    fastest.abbreviation as fastest_abbreviation,
+    fastest.lap_number as fastest_lap_number,
+    fastest.lap_time_ms as fastest_lap_ms
+from (select 1) as one
+left join p1 on true
+left join fastest on true
 """
 
 # The fastest laps of the session, all laps (a driver may hold many places), numeric order.
@@ -272,7 +309,17 @@ where session_id = $session_id and position is not null
 order by abbreviation, lap_number
 """
 
+# Drivers in finishing order: the classification, else their position at the end of their
+# last lap.
 STINTS_SQL = """
+with finish as (
+    select l.driver_number, coalesce(any_value(r.position), arg_max(l.position, l.lap_number))
+               as finish_position
+    from laps as l
+    left join driver_results as r using (session_id, driver_number)
+    where l.session_id = $session_id
+    group by l.driver_number
+)
 select
     l.abbreviation,
     l.stint,
@@ -280,9 +327,9 @@ select
     min(l.lap_number) as first_lap,
     max(l.lap_number) as last_lap,
     count(*) as laps,
-    any_value(r.position) as finish_position
+    any_value(f.finish_position) as finish_position
 from laps as l
-left join driver_results as r using (session_id, driver_number)
+left join finish as f using (driver_number)
 where l.session_id = $session_id and l.stint is not null
 group by l.abbreviation, l.stint
 order by finish_position nulls last, l.abbreviation, l.stint

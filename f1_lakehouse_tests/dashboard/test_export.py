@@ -42,9 +42,10 @@ def test_export_writes_one_complete_generation(exported, pipeline):
     assert set(exported.rows) == set(EXPORT_NAMES)
     for name, rows in exported.rows.items():
         assert _parquet_rows(exported.dataset(name)) == rows, name
-    (laps,) = pipeline.query("select count(*) from silver.silver_laps")[0]
-    assert exported.rows["laps"] == laps
-    assert exported.rows["sessions"] == 7
+    (laps,) = pipeline.query("select count(*) from gold.fact_laps")[0]
+    assert exported.rows["laps"] == laps > 0
+    (sessions,) = pipeline.query("select count(*) from silver.silver_sessions")[0]
+    assert exported.rows["sessions"] == sessions >= 7
     leftovers = [p.name for p in exported.path.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
 
@@ -74,7 +75,7 @@ def test_a_failed_export_leaves_the_live_generation_alone(empty_warehouse):
 def test_missing_marts_export_empty_typed_datasets(empty_warehouse):
     generation = export_gold(empty_warehouse)
     assert set(generation.rows.values()) == {0}
-    assert generation.manifest["datasets"]["laps"]["missing_tables"] == ["silver.silver_laps"]
+    assert "gold.fact_laps" in generation.manifest["datasets"]["laps"]["missing_tables"]
     store = DashboardStore.load(generation.path)
     assert store.is_empty
     assert store.top_laps("2018-04-R").columns.tolist()[:5] == [
@@ -149,7 +150,7 @@ def test_gold_export_asset(pipeline):
     (event,) = result.asset_materializations_for_node("dashboard__gold_export")
     metadata = {k: v.value for k, v in event.metadata.items()}
     assert metadata["generation"] == current_generation(pipeline.root).name
-    assert metadata["rows/sessions"] == 7
+    assert metadata["rows/sessions"] == current_generation(pipeline.root).rows["sessions"]
     assert os.path.isdir(metadata["path"])
     assert gold_export.pool == "duckdb"
     assert (

@@ -1,17 +1,21 @@
 """The dashboard's figures for recorded sessions, checked against the official classification."""
 
 import pandas as pd
+import pytest
 
 from f1_lakehouse.dashboard.formatting import format_lap_time
 from f1_lakehouse_tests import ergast
 
 BAKU_2018 = "2018-04-R"
+SINGAPORE_2024 = "2024-18-R"  # recorded by OpenF1 only, with car telemetry
 
 
 def test_filters_list_what_was_materialised(store):
-    assert store.seasons() == [2025, 2023, 2021, 2018]
+    seasons = store.seasons()
+    assert seasons == sorted(seasons, reverse=True)
+    assert {2025, 2023, 2021, 2018} <= set(seasons)
     rounds = store.rounds(2023)
-    assert rounds["round"].tolist() == [1, 4]
+    assert {1, 4} <= set(rounds["round"])
     assert rounds.set_index("round")["event_name"][4] == "Azerbaijan Grand Prix"
     assert set(store.sessions(2023, 4)["session_code"]) == {"Q", "SQ", "S"}
 
@@ -87,6 +91,46 @@ def test_plot_datasets(store):
     assert ham_stints["compound"].tolist() == ["SUPERSOFT", "SOFT"]
     assert stints["first_lap"].min() == 1
     assert stints.groupby("abbreviation")["laps"].sum().max() <= 51
+
+
+def test_speed_trace_of_two_fastest_laps_from_telemetry(store):
+    if SINGAPORE_2024 not in set(store.df("select session_id from speed_traces")["session_id"]):
+        pytest.skip("the shared pipeline holds no session with car telemetry")
+    drivers = store.speed_trace_drivers(SINGAPORE_2024)
+    assert len(drivers) >= 18
+    assert drivers["lap_time_ms"].is_monotonic_increasing
+    # Ricciardo's fastest lap of the 2024 Singapore GP, 1:34.486 on lap 60 (Ergast: fastest lap).
+    official = ergast.classification(2024, 18)
+    fastest = min(
+        (row for row in official.values() if row["fastestLapTime"]),
+        key=lambda row: ergast.lap_text_to_ms(row["fastestLapTime"]),
+    )
+    assert drivers.iloc[0]["abbreviation"] == fastest["code"]
+    assert format_lap_time(drivers.iloc[0]["lap_time_ms"]) == fastest["fastestLapTime"]
+    first, second = drivers["abbreviation"].iloc[:2]
+    trace = store.speed_trace(SINGAPORE_2024, first, second)
+    assert set(trace["abbreviation"]) == {first, second}
+    for _, lap in trace.groupby("abbreviation"):
+        assert lap["distance_m"].is_monotonic_increasing
+        assert lap["lap_elapsed_ms"].max() <= lap["lap_time_ms"].iloc[0]
+        # Marina Bay is 4.940 km: integrated speed over the lap lands within a few per cent.
+        assert 4_700 < lap["distance_m"].max() < 5_150
+        assert 280 < lap["speed_kph"].max() < 330
+        assert len(lap) > 300  # ~3.7 samples a second over 94 s
+
+
+def test_openf1_race_headline_without_a_classification(store):
+    if SINGAPORE_2024 not in set(store.df("select session_id from sessions")["session_id"]):
+        pytest.skip("the shared pipeline holds no OpenF1-only session")
+    official = ergast.classification(2024, 18)
+    winner = next(row for row in official.values() if row["position"] == 1)
+    headline = store.headline(SINGAPORE_2024)
+    assert headline.p1_abbreviation == winner["code"] == "NOR"
+    assert headline.fastest_abbreviation == "RIC"
+    assert store.kpis(SINGAPORE_2024).drivers == 20
+    stints = store.stints(SINGAPORE_2024)
+    assert stints.iloc[0]["abbreviation"] == "NOR"
+    assert set(stints["compound"]) <= {"SOFT", "MEDIUM", "HARD"}
 
 
 def test_no_speed_trace_without_telemetry(store):
