@@ -159,8 +159,11 @@ def _tables(store: DashboardStore, season: int, round_: int, session_id: str) ->
     left, right = st.columns(2)
     with left:
         st.markdown("#### Classification")
+        classification = store.classification(session_id)
+        if classification["position"].isna().all():
+            st.caption("No classification was recorded for this session.")
         st.dataframe(
-            lap_table(store.classification(session_id)),
+            lap_table(classification),
             hide_index=True,
             column_config={
                 "position": "Pos",

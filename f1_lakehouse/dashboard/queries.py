@@ -109,25 +109,36 @@ EXPORTS: tuple[ExportDataset, ...] = (
         _empty(TEAMS_COLUMNS),
     ),
     # Every lap with its tyre (gold fact_laps fills compound and stint from OpenF1 stints where
-    # timing has none) and the running position at the lap's end (OpenF1 sends position changes
-    # over time, not per lap: the last change before the lap ended).
+    # timing has none) and the running position at the lap's end: timing's own, else OpenF1's
+    # last position change before the lap ended, else (races) the order in which the cars
+    # completed that lap. OpenF1 sends changes only: a car that never changed place has none.
     ExportDataset(
         "laps",
         """
-        select f.session_id, f.driver_number, coalesce(d.abbreviation, f.driver_key)
-                   as abbreviation,
-               d.team_name, f.lap_number::integer as lap_number, f.lap_time_ms,
-               f.sector1_time_ms as sector1_ms, f.sector2_time_ms as sector2_ms,
-               f.sector3_time_ms as sector3_ms, f.compound,
-               f.tyre_age_laps::integer as tyre_life, f.stint_number::integer as stint,
-               coalesce(f.position, p.position)::integer as position, f.is_deleted,
-               f.is_pit_in_lap, f.is_pit_out_lap, f.is_accurate
-        from gold.fact_laps as f
-        left join silver.silver_drivers as d using (session_id, driver_number)
+        with laps as (
+            select f.*, coalesce(d.abbreviation, f.driver_key) as driver_abbreviation,
+                   d.team_name as driver_team_name,
+                   case when f.session_code in ('R', 'S') and f.lap_end_utc is not null then
+                       rank() over (
+                           partition by f.session_id, f.lap_number, f.lap_end_utc is null
+                           order by f.lap_end_utc
+                       )
+                   end as timing_position
+            from gold.fact_laps as f
+            left join silver.silver_drivers as d using (session_id, driver_number)
+        )
+        select l.session_id, l.driver_number, l.driver_abbreviation as abbreviation,
+               l.driver_team_name as team_name, l.lap_number::integer as lap_number,
+               l.lap_time_ms, l.sector1_time_ms as sector1_ms, l.sector2_time_ms as sector2_ms,
+               l.sector3_time_ms as sector3_ms, l.compound,
+               l.tyre_age_laps::integer as tyre_life, l.stint_number::integer as stint,
+               coalesce(l.position, p.position, l.timing_position)::integer as position,
+               l.is_deleted, l.is_pit_in_lap, l.is_pit_out_lap, l.is_accurate
+        from laps as l
         asof left join silver.silver_positions as p
-            on p.session_id = f.session_id and p.driver_number = f.driver_number
-           and p.position_utc <= f.lap_end_utc
-        order by f.session_id, f.driver_number, f.lap_number
+            on p.session_id = l.session_id and p.driver_number = l.driver_number
+           and p.position_utc <= l.lap_end_utc
+        order by l.session_id, l.driver_number, l.lap_number
         """,
         ("gold.fact_laps", "silver.silver_drivers", "silver.silver_positions"),
         _empty(LAPS_COLUMNS),
@@ -225,17 +236,20 @@ select
 # fastest valid lap: deleted laps never count.
 HEADLINE_SQL = """
 with last_laps as (
-    select abbreviation, team_name, position
+    select abbreviation, team_name, position, lap_number
     from laps
     where session_id = $session_id and position is not null
     qualify row_number() over (partition by driver_number order by lap_number desc) = 1
 ),
 p1 as (
-    select abbreviation, full_name, team_name, 1 as preference
-    from driver_results where session_id = $session_id and position = 1
-    union all
-    select abbreviation, null, team_name, 2 from last_laps where position = 1
-    order by preference
+    select abbreviation, full_name, team_name
+    from (
+        select abbreviation, full_name, team_name, 1 as preference, 0 as lap_number
+        from driver_results where session_id = $session_id and position = 1
+        union all
+        select abbreviation, null, team_name, 2, lap_number from last_laps where position = 1
+    )
+    order by preference, lap_number desc
     limit 1
 ),
 fastest as (

@@ -43,8 +43,8 @@ def test_baku_2018_shows_winner_fastest_lap_and_kpis(exported, pipeline, monkeyp
     assert top["lap_time"].iloc[0] == "1:45.149"
     assert top["lap_time_s"].is_monotonic_increasing
     assert classification["abbreviation"].iloc[0] == "HAM"
-    assert teams["team_name"].iloc[0] == "Mercedes"
-    titles = [chart.proto.spec for chart in page.get("arrow_vega_lite_chart")]
+    assert teams["team_name"].iloc[0] == "Ferrari"  # 30 points to Mercedes 25 that weekend
+    titles = [chart.proto.spec for chart in page.get("vega_lite_chart")]
     for title in ("Lap-time distribution per driver", "Race positions", "Tyre strategy"):
         assert any(title in spec for spec in titles), title
     assert any("no car telemetry" in c.value for c in page.caption)
@@ -59,7 +59,7 @@ def test_filters_move_to_another_session(exported, pipeline, monkeypatch):
     assert page.subheader[0].value == "2023 Azerbaijan Grand Prix · Qualifying"
     shown = metrics(page)
     assert shown["P1"] == "LEC"  # pole position, Baku 2023
-    assert page.query_params["session"] == ["2023-04-Q"]
+    assert page.query_params["session"] == "2023-04-Q"
 
 
 def test_default_is_the_latest_race(exported, store, pipeline, monkeypatch):
@@ -82,6 +82,20 @@ def test_empty_state_with_an_empty_warehouse(data_root, monkeypatch):
     export_gold(data_root)
     page = run_page(monkeypatch, data_root)
     assert page.info[0].value == EMPTY_MESSAGE
+
+
+def test_openf1_race_shows_its_speed_trace(exported, store, pipeline, monkeypatch):
+    if "2024-18-R" not in set(store.df("select session_id from speed_traces")["session_id"]):
+        pytest.skip("the shared pipeline holds no session with car telemetry")
+    page = run_page(monkeypatch, pipeline.root, "2024-18-R")
+    shown = metrics(page)
+    assert (shown["Winner"], shown["Fastest lap"]) == ("NOR", "RIC 1:34.486")
+    driver_a, driver_b = page.main.selectbox[-2:]
+    assert driver_a.value == "RIC" and driver_b.value != "RIC"
+    specs = [chart.proto.spec for chart in page.get("vega_lite_chart")]
+    assert any("Speed trace: fastest laps" in spec for spec in specs)
+    driver_b.set_value("NOR").run()
+    assert not page.exception
 
 
 @pytest.mark.usefixtures("exported")

@@ -152,7 +152,8 @@ def test_gold_export_asset(pipeline):
     assert metadata["generation"] == current_generation(pipeline.root).name
     assert metadata["rows/sessions"] == current_generation(pipeline.root).rows["sessions"]
     assert os.path.isdir(metadata["path"])
-    assert gold_export.pool == "duckdb"
+    node = dg.Definitions(assets=[gold_export]).resolve_asset_graph().get(gold_export.key)
+    assert node.pools == {"duckdb"}
     assert (
         dg.AssetKey(["gold", "driver_session_summary"]) in gold_export.asset_deps[gold_export.key]
     )
