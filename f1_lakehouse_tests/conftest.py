@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from dagster_dbt import DbtCliResource
 
-from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models, snapshot_dbt_models
+from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
 from f1_lakehouse.defs.openf1.assets import build_openf1_assets
 from f1_lakehouse.lib.dbt_project import dbt_project
@@ -52,7 +52,7 @@ RESULT_SESSIONS = (
 )
 # The one session recorded by OpenF1 only (laps, stints, pits, positions, weather, telemetry).
 OPENF1_SESSIONS = ("2024-18-R",)
-WAREHOUSE = (silver_dbt_models, snapshot_dbt_models, gold_dbt_models)
+WAREHOUSE = (silver_dbt_models, gold_dbt_models)  # gold runs the snapshots first
 FASTF1_PIPELINE = (fastf1_session_tables, *WAREHOUSE)
 
 os.environ.setdefault("F1_LAKEHOUSE_SOURCE", "replay")
@@ -139,7 +139,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """The recorded sessions materialised bronze → silver → gold once, in replay mode.
 
     Bronze lands per session (FastF1, and OpenF1 for 2024-18-R); silver then runs once over
-    every session as a single-run backfill, and snapshots and gold once: one dbt call per
+    every session as a single-run backfill, and gold (snapshots first) once: one dbt call per
     layer instead of one per session keeps the fixture to about two minutes.
     """
     base = tmp_path_factory.mktemp("pipeline")

@@ -57,7 +57,7 @@ EXPECTED = {
     ],
     "two current versions": [
         ("scd2_valid_history", "dim_drivers", None),
-        ("unique_combination", "dim_drivers", None),
+        ("unique_combination", "dim_drivers", None),  # (driver_key, valid_from)
     ],
     "two winners": [
         ("unique_combination", "session_leaderboard", None),

@@ -42,10 +42,13 @@ select
     (l.lap_time_ms is not null and not l.is_deleted and coalesce(l.is_accurate, false)
         and not l.is_pit_in_lap and not l.is_pit_out_lap and l.lap_number > 1
         and coalesce(l.track_status, '1') = '1') as is_clean,
-    coalesce(l.stint, st.stint_number) as stint_number,
-    upper(coalesce(l.compound, st.compound)) as compound,
+    coalesce(l.stint, case when l.lap_number <= st.lap_end then st.stint_number end) as stint_number,
+    upper(coalesce(l.compound, case when l.lap_number <= st.lap_end then st.compound end)) as compound,
     -- tyre age in laps at the end of this lap
-    coalesce(l.tyre_life, st.tyre_age_at_start + l.lap_number - st.lap_start + 1) as tyre_age_laps,
+    coalesce(
+        l.tyre_life,
+        case when l.lap_number <= st.lap_end then st.tyre_age_at_start + l.lap_number - st.lap_start + 1 end
+    ) as tyre_age_laps,
     l.speed_st_kph,
     l.position,
     l.track_status,
@@ -53,12 +56,9 @@ select
 from laps as l
 inner join {{ ref('silver_sessions') }} as s using (session_id)
 left join {{ ref('silver_drivers') }} as d using (session_id, driver_number)
-left join stints as st
+-- OpenF1 laps carry no stint: take the stint that started last at or before the lap (an ASOF
+-- join keeps exactly one stint per lap, so duplicated laps stay visible to the tests)
+asof left join stints as st
     on st.session_id = l.session_id
     and st.driver_number = l.driver_number
-    and l.lap_number between st.lap_start and st.lap_end
-    and l.stint is null
--- OpenF1 stint ranges may share a boundary lap: the later stint owns it
-qualify row_number() over (
-    partition by l.session_id, l.driver_number, l.lap_number order by st.stint_number desc nulls last
-) = 1
+    and l.lap_number >= st.lap_start

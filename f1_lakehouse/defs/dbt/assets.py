@@ -1,4 +1,10 @@
-"""Silver (incremental, one session partition per run), snapshots and gold from dbt."""
+"""Silver (incremental, one session partition per run), then snapshots and gold from dbt.
+
+Snapshots are unpartitioned and read every session in silver, like gold; they run in the gold
+step, just before the marts that read them (dim_drivers). One step keeps the order right
+wherever gold is refreshed (the automation's gold_refresh_job selects the gold step's keys): a
+separate snapshot step could leave gold built on a stale, or on a fresh root a missing, snapshot.
+"""
 
 import os
 
@@ -12,8 +18,8 @@ from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
 
 DUCKDB_POOL = "duckdb"
-# Snapshots and the views they read are unpartitioned: they look at every session in silver.
-SNAPSHOT_SELECT = "resource_type:snapshot path:models/intermediate"
+# The gold step: snapshots (and the views they read), then the marts.
+GOLD_SELECT = "resource_type:snapshot path:models/intermediate path:models/gold"
 
 
 def _point_dbt_at(data_root: DataRootResource) -> None:
@@ -43,23 +49,7 @@ def silver_dbt_models(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select=SNAPSHOT_SELECT,
-    dagster_dbt_translator=translator,
-    pool=DUCKDB_POOL,
-    name="snapshot_dbt_models",
-)
-def snapshot_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, data_root: DataRootResource
-):
-    """Driver and session type-2 history: a version only when a tracked column changes."""
-    _point_dbt_at(data_root)
-    yield from dbt.cli(build_args(), context=context).stream()
-
-
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    select="path:models/gold",
+    select=GOLD_SELECT,
     dagster_dbt_translator=translator,
     pool=DUCKDB_POOL,
     name="gold_dbt_models",
@@ -67,6 +57,8 @@ def snapshot_dbt_models(
 def gold_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, data_root: DataRootResource
 ):
-    """Gold is rebuilt whole from silver and the snapshots: correct across sessions first."""
+    """Snapshot driver and session history, then rebuild gold whole from silver and the
+    snapshots: correct across sessions first. A snapshot re-run makes no version unless a
+    tracked column changed."""
     _point_dbt_at(data_root)
     yield from dbt.cli(build_args(), context=context).stream()
