@@ -20,6 +20,7 @@ from f1_lakehouse.dashboard.export import (
 )
 from f1_lakehouse.dashboard.queries import EXPORT_NAMES, EXPORTS, ExportDataset
 from f1_lakehouse.dashboard.store import DashboardStore
+from f1_lakehouse.definitions import defs
 from f1_lakehouse.defs.dashboard.assets import gold_export
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse_tests.dashboard.conftest import hold_warehouse
@@ -152,7 +153,7 @@ def test_gold_export_asset(pipeline):
     assert metadata["generation"] == current_generation(pipeline.root).name
     assert metadata["rows/sessions"] == current_generation(pipeline.root).rows["sessions"]
     assert os.path.isdir(metadata["path"])
-    node = dg.Definitions(assets=[gold_export]).resolve_asset_graph().get(gold_export.key)
+    node = defs.resolve_asset_graph().get(gold_export.key)
     assert node.pools == {"duckdb"}
     assert (
         dg.AssetKey(["gold", "driver_session_summary"]) in gold_export.asset_deps[gold_export.key]

@@ -15,6 +15,7 @@ from f1_lakehouse_tests.ops.browser import chrome, page_text, screenshot, server
 from f1_lakehouse_tests.ops.postgres import free_port
 
 BIN = Path(sys.executable).parent
+LOCATION = "f1_lakehouse.definitions"  # the code location `-m f1_lakehouse.definitions` names
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +93,28 @@ def test_dashboard_empty_state(browser, tmp_path):
         screenshot(browser, "dashboard-empty", height=700)
 
 
-def test_dagster_ui_asset_graph_shows_bronze_silver_gold(browser, dagster_url):
+def test_dagster_ui_lineage_shows_every_layer(browser, dagster_url):
     browser.set_window_size(1400, 1000)
     browser.get(f"{dagster_url}/asset-groups")
     groups = ("bronze_fastf1", "bronze_openf1", "silver", "gold", "dashboard")
     wait_for(browser, lambda d: all(g in page_text(d).split("\n") for g in groups))
     assert "Global asset lineage" in page_text(browser)
     screenshot(browser, "dagster-asset-lineage", height=1000)
+
+
+@pytest.mark.parametrize(
+    ("group", "assets"),
+    [
+        ("bronze_fastf1", ("results", "session_info")),
+        ("gold", ("driver_session_summary", "gold_export")),
+    ],
+)
+def test_dagster_ui_asset_graph_shows_the_groups_assets(browser, dagster_url, group, assets):
+    browser.set_window_size(1600, 1100)
+    browser.get(f"{dagster_url}/locations/{LOCATION}/asset-groups/{group}")
+    wait_for(browser, lambda d: all(name in page_text(d).split("\n") for name in assets))
+    assert f"{group}\nAsset Group in" in page_text(browser)
+    screenshot(browser, f"dagster-asset-graph-{group}", height=1100, width=1600)
 
 
 def test_dagster_ui_catalog_lists_bronze_and_gold_assets(browser, dagster_url):
