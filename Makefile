@@ -111,3 +111,8 @@ export: install
 # The compose deployment resolved with .env.example (Debian's docker-compose; no engine needed).
 compose-config:
 	docker-compose --env-file .env.example config --quiet && echo "docker-compose.yml: OK"
+
+# Benchmarks (README "Performance"): whole-process wall time and peak RSS; prints figures.
+.PHONY: bench
+bench: manifest
+	cd bench && $(BIN)/python run_all.py

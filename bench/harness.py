@@ -35,8 +35,11 @@ class Measurement:
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         "unknown CPU",
     )
     mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
@@ -56,8 +59,9 @@ class Root:
             "DO_NOT_TRACK": "1",
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         }
-        subprocess.run([str(BIN / "f1-lakehouse"), "init"], env=self.env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(BIN / "f1-lakehouse"), "init"], env=self.env, check=True, capture_output=True
+        )
 
     def register(self, keys: Sequence[str]) -> None:
         """Add session partitions (what the calendar asset does) without timing it."""
@@ -70,8 +74,14 @@ class Root:
     def run(self, args: Sequence[str]) -> Measurement:
         """Run one command to completion; fail loudly with its output tail if it fails."""
         started = time.perf_counter()
-        proc = subprocess.Popen(args, env=self.env, cwd=REPO, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            args,
+            env=self.env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         output = proc.stdout.read() if proc.stdout else ""
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
@@ -87,7 +97,9 @@ class Root:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def median_of(runs: int, measure: Callable[[], Measurement]) -> tuple[Measurement, list[Measurement]]:
+def median_of(
+    runs: int, measure: Callable[[], Measurement]
+) -> tuple[Measurement, list[Measurement]]:
     """Median wall time (and the peak RSS of that run's set: the max) of `runs` runs."""
     samples = [measure() for _ in range(runs)]
     wall = statistics.median(s.wall_s for s in samples)
