@@ -40,9 +40,8 @@ def compose_instance(server: PostgresServer, tmp_path, monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DAGSTER_STORAGE_DIR", str(tmp_path / "storage"))
     monkeypatch.setenv("DAGSTER_COMPUTE_LOGS_DIR", str(tmp_path / "logs"))
-    instance = dg.DagsterInstance.from_config(str(home))
-    yield instance
-    instance.dispose()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        yield instance
 
 
 def test_compose_instance_stores_everything_in_postgres(compose_instance):
