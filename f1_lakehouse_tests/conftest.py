@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
+from dagster._core.storage.defs_state.base import set_defs_state_storage
 from dagster_dbt import DbtCliResource
 
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
@@ -96,9 +98,16 @@ class Pipeline:
         self, key: str, assets: Sequence[dg.AssetsDefinition] = FASTF1_PIPELINE
     ) -> dg.ExecuteInProcessResult:
         self.instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [key])
-        return dg.materialize(
-            list(assets), partition_key=key, instance=self.instance, resources=self.resources()
-        )
+        with self._live_defs_state():
+            return dg.materialize(
+                list(assets), partition_key=key, instance=self.instance, resources=self.resources()
+            )
+
+    def _live_defs_state(self) -> AbstractContextManager[None]:
+        """Dagster resolves definitions against a "current" defs-state storage held in a context
+        variable; an instance entered and never exited elsewhere in the suite can leave it on a
+        disposed instance, and every load then fails. Point it at this pipeline's instance."""
+        return set_defs_state_storage(self.instance.defs_state_storage)
 
     def materialize_range(
         self, keys: Sequence[str], assets: Sequence[dg.AssetsDefinition] = WAREHOUSE
@@ -109,9 +118,10 @@ class Pipeline:
             "dagster/asset_partition_range_start": keys[0],
             "dagster/asset_partition_range_end": keys[-1],
         }
-        return dg.materialize(
-            list(assets), instance=self.instance, resources=self.resources(), tags=tags
-        )
+        with self._live_defs_state():
+            return dg.materialize(
+                list(assets), instance=self.instance, resources=self.resources(), tags=tags
+            )
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Read the warehouse and let go of it at once (one writer per DuckDB file)."""
@@ -157,3 +167,12 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         assert warehouse.success
         run.results["warehouse"] = warehouse
         yield run
+
+
+@pytest.fixture(autouse=True)
+def _isolated_defs_state() -> Iterator[None]:
+    """Each test starts with no "current" Dagster defs-state storage and leaves none behind: an
+    instance a test enters without exiting (seen after the automation schedule tests) would
+    otherwise leave a disposed instance there, and every later definitions load fails."""
+    with set_defs_state_storage(None):
+        yield

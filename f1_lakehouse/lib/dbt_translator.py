@@ -18,8 +18,8 @@ def layer_of(dbt_resource_props: Mapping[str, Any]) -> str | None:
 
 
 class F1DbtTranslator(DagsterDbtTranslator):
-    """Models land as `<layer>/<model>`, snapshots as `snapshots/<name>`; sources keep their
-    `meta.dagster.asset_key` (bronze)."""
+    """Models land as `<layer>/<model>`, snapshots as `snapshots/<name>` (group gold); sources
+    keep their `meta.dagster.asset_key` (bronze)."""
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:  # type: ignore[no-untyped-def]
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -30,8 +30,9 @@ class F1DbtTranslator(DagsterDbtTranslator):
             layer = "snapshots"
         if layer is None:
             return spec
-        # the views a snapshot reads are built (and grouped) with the snapshots
-        group = "snapshots" if layer == "intermediate" else layer
+        # Snapshots, and the views they read, are built in the gold step: grouped with gold so
+        # selecting `group:gold` (the CLI backfill, the UI) refreshes them before the marts.
+        group = "gold" if layer in ("intermediate", "snapshots") else layer
         return spec.replace_attributes(
             key=dg.AssetKey([layer, props["name"]]), group_name=group
         ).merge_attributes(kinds={"duckdb"})
