@@ -82,7 +82,7 @@ backfill: manifest
 DASHBOARD_PORT ?= 8501
 # The OpenF1 race with car telemetry (2024 Singapore GP): the speed trace's data.
 TELEMETRY_SESSION := 2024-18-R
-TELEMETRY_SELECTION := group:bronze_openf1 or group:silver or group:snapshots or group:gold
+TELEMETRY_SELECTION := group:bronze_openf1 or group:silver or group:gold
 
 .PHONY: dashboard demo-telemetry export compose-config
 
