@@ -16,7 +16,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Recorded sessions the demo lands bronze → gold (see data/PROVENANCE.md for what each holds).
 DEMO_SEASONS := 2018,2021,2023,2025
 DEMO_SESSIONS := 2018-04-R 2023-04-Q 2023-04-SQ 2023-04-S 2025-06-S 2023-01-R 2021-14-FP2
-FASTF1_SELECTION := group:calendar or group:bronze_fastf1 or group:silver or group:snapshots or group:gold
+FASTF1_SELECTION := group:calendar or group:bronze_fastf1 or group:silver or group:gold
 MANIFEST := dbt_project/target/manifest.json
 
 .PHONY: install manifest init demo summary test lint dev clean-root
@@ -73,7 +73,7 @@ backfill: manifest
 	@range=$$($(BIN)/python -m f1_lakehouse.defs.automation.backfill $(if $(SEASON),--season $(SEASON),--sessions "$(SESSIONS)")) || exit 2; \
 	echo "== backfill $$range: FastF1 bronze → silver in one run, then gold"; \
 	$(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select '$(BACKFILL_SELECTION)' --partition-range "$$range" \
-	&& $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select 'group:snapshots or group:gold'
+	&& $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select 'group:gold'
 
 # The dashboard (README "Dashboard"): Streamlit on http://127.0.0.1:8501 over the data root's
 # latest gold export (warehouse/exports/, Parquet; it never opens the DuckDB file). On a root with

@@ -22,9 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DAGSTER = [str(BIN / "dagster"), "asset", "materialize", "-m", "f1_lakehouse.definitions"]
 # bronze → gold for one session, as `dagster asset materialize` users run it.
-FASTF1_TO_GOLD = "group:bronze_fastf1 or group:silver or group:snapshots or group:gold"
-OPENF1_TO_GOLD = "group:bronze_openf1 or group:silver or group:snapshots or group:gold"
-SILVER_TO_GOLD = "group:silver or group:snapshots or group:gold"
+FASTF1_TO_GOLD = "group:bronze_fastf1 or group:silver or group:gold"
+OPENF1_TO_GOLD = "group:bronze_openf1 or group:silver or group:gold"
+SILVER_TO_GOLD = "group:silver or group:gold"
 
 
 @dataclass(frozen=True)
