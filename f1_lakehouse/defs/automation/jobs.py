@@ -5,6 +5,7 @@ from collections.abc import Iterable
 import dagster as dg
 
 from f1_lakehouse.defs.calendar.assets import calendar
+from f1_lakehouse.defs.dashboard.assets import GOLD_EXPORT_KEY
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
 from f1_lakehouse.defs.openf1.assets import openf1_assets
@@ -33,8 +34,8 @@ session_job = dg.define_asset_job(
 
 gold_refresh_job = dg.define_asset_job(
     "gold_refresh_job",
-    selection=dg.AssetSelection.assets(*GOLD_KEYS),
-    description="Rebuild the cross-session gold tables from silver.",
+    selection=dg.AssetSelection.assets(*GOLD_KEYS, GOLD_EXPORT_KEY),
+    description="Rebuild the cross-session gold tables from silver, then the dashboard's export.",
 )
 
 calendar_sync_job = dg.define_asset_job(
