@@ -46,9 +46,11 @@ def build_history(root: Root, keys: list[str]) -> None:
         replicate(root, key)
     root.register(keys)
     started = time.perf_counter()
+    # Silver has a single-run backfill policy: the whole range is one run; gold follows once.
     root.run(
-        [*_dagster(), "--select", SILVER_TO_GOLD, "--partition-range", f"{keys[0]}...{keys[-1]}"]
+        [*_dagster(), "--select", "group:silver", "--partition-range", f"{keys[0]}...{keys[-1]}"]
     )
+    root.run([*_dagster(), "--select", "group:gold"])
     print(
         f"  (built history up to {len(keys) + 1} sessions in {time.perf_counter() - started:.0f} s)",
         flush=True,

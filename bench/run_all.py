@@ -9,8 +9,6 @@ BENCHES = ["session_latency.py", "openf1_telemetry.py", "history_scaling.py"]
 
 if __name__ == "__main__":
     failed = [
-        b
-        for b in BENCHES
-        if subprocess.run([sys.executable, str(HERE / b)], cwd=HERE).returncode
+        b for b in BENCHES if subprocess.run([sys.executable, str(HERE / b)], cwd=HERE).returncode
     ]
     sys.exit(f"benchmarks failed: {', '.join(failed)}" if failed else 0)
