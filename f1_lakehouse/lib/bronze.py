@@ -51,9 +51,10 @@ class BronzeStream:
 
     def write(self, data: pa.Table | pa.RecordBatch) -> None:
         if data.num_rows:
-            self._writer.write(data) if isinstance(data, pa.Table) else self._writer.write_batch(
-                data
-            )
+            if isinstance(data, pa.Table):
+                self._writer.write_table(data)
+            else:
+                self._writer.write_batch(data)
             self.row_count += data.num_rows
 
 

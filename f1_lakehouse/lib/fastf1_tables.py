@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import fastf1
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from fastf1.exceptions import DataNotLoadedError
@@ -185,7 +184,7 @@ def _column(series: pd.Series | None, kind: str, length: int) -> pa.Array:
 
 
 def _to_bool(value: object) -> bool | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+    if pd.isna(value):
         return None
     if isinstance(value, str):
         return value.strip().lower() in {"true", "1", "yes"}
@@ -193,7 +192,7 @@ def _to_bool(value: object) -> bool | None:
 
 
 def _to_str(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if pd.isna(value):
         return None
     text = str(value)
     return text if text != "" else None

@@ -6,7 +6,7 @@ import os
 import uuid
 from pathlib import Path
 
-from f1_lakehouse.lib.settings import DataRoot
+from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
 
 
 class DataRootError(RuntimeError):
@@ -62,8 +62,6 @@ def init_root(root: DataRoot, require_mount: bool) -> list[str]:
     findings.append("writable")
     dagster_yaml = root.dagster_home / "dagster.yaml"
     if not dagster_yaml.exists():
-        from f1_lakehouse.lib.settings import REPO_ROOT
-
         dagster_yaml.write_text((REPO_ROOT / "dagster.yaml").read_text())
         findings.append(f"wrote {dagster_yaml}")
     return findings
