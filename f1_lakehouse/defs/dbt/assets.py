@@ -13,13 +13,12 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from f1_lakehouse.lib.dbt_args import build_args
 from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
 from f1_lakehouse.lib.dbt_translator import translator
 from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
 
 DUCKDB_POOL = "duckdb"
-# The gold step: snapshots (and the views they read), then the marts.
-GOLD_SELECT = "resource_type:snapshot path:models/intermediate path:models/gold"
 
 
 def _point_dbt_at(data_root: DataRootResource) -> None:
@@ -31,7 +30,7 @@ def _point_dbt_at(data_root: DataRootResource) -> None:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select="path:models/silver",
+    select=SILVER_SELECT,
     dagster_dbt_translator=translator,
     partitions_def=session_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
