@@ -12,12 +12,11 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster._core.storage.defs_state.base import set_defs_state_storage
-from dagster_dbt import DbtCliResource
 
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
 from f1_lakehouse.defs.openf1.assets import build_openf1_assets
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt_in_process import InProcessDbt
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
@@ -90,7 +89,7 @@ class Pipeline:
     def resources(self) -> dict[str, object]:
         return {
             "data_root": DataRootResource(path=str(self.root.path)),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": InProcessDbt(),
             "openf1": OpenF1Resource(),
         }
 

@@ -20,7 +20,12 @@ def test_vars_are_sorted_and_deduplicated():
 
 
 def test_unpartitioned_build_has_no_vars():
-    assert build_args() == ["build", "--indirect-selection", "buildable"]
+    assert "--vars" not in build_args()
+
+
+def test_materialisations_leave_unit_tests_to_the_test_suite():
+    for args in (build_args(), build_args(["2018-04-R"])):
+        assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
 
 
 def test_tests_run_only_once_all_their_parents_are_built():

@@ -22,9 +22,14 @@ def session_vars(keys: Sequence[str | SessionKey]) -> dict[str, list[str]]:
 INDIRECT_SELECTION = ["--indirect-selection", "buildable"]
 
 
+# dbt unit tests check SQL logic against fixed rows, not the data a run lands: they run in the
+# test suite (f1_lakehouse_tests/warehouse), not on every materialisation.
+NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+
+
 def build_args(keys: Sequence[str | SessionKey] | None = None) -> list[str]:
     """`dbt build` for the selected sessions (or for everything when `keys` is None)."""
-    args = ["build", *INDIRECT_SELECTION]
+    args = ["build", *INDIRECT_SELECTION, *NO_UNIT_TESTS]
     if keys is not None:
         args += ["--vars", json.dumps(session_vars(keys), separators=(",", ":"))]
     return args

@@ -9,12 +9,11 @@ separate snapshot step could leave gold built on a stale, or on a fresh root a m
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
 
 from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt_in_process import InProcessDbt
 from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
-from f1_lakehouse.lib.dbt_translator import translator
+from f1_lakehouse.lib.dbt_step_assets import dbt_step_assets
 from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
 
@@ -27,37 +26,31 @@ def _point_dbt_at(data_root: DataRootResource) -> None:
     os.environ["F1_LAKEHOUSE_ROOT"] = str(data_root.root().path)
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
+@dbt_step_assets(
     select=SILVER_SELECT,
-    dagster_dbt_translator=translator,
     partitions_def=session_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
     name="silver_dbt_models",
 )
 def silver_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, data_root: DataRootResource
+    context: dg.AssetExecutionContext, dbt: InProcessDbt, data_root: DataRootResource
 ):
     """Rebuild the run's sessions in every silver model (delete + append, so re-runs are exact)."""
     _point_dbt_at(data_root)
-    yield from dbt.cli(build_args(context.partition_keys), context=context).stream()
+    yield from dbt.build(context, build_args(context.partition_keys))
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
+@dbt_step_assets(
     select=GOLD_SELECT,
-    dagster_dbt_translator=translator,
     pool=DUCKDB_POOL,
     name="gold_dbt_models",
 )
 def gold_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, data_root: DataRootResource
+    context: dg.AssetExecutionContext, dbt: InProcessDbt, data_root: DataRootResource
 ):
     """Snapshot driver and session history, then rebuild gold whole from silver and the
     snapshots: correct across sessions first. A snapshot re-run makes no version unless a
     tracked column changed."""
     _point_dbt_at(data_root)
-    yield from dbt.cli(build_args(), context=context).stream()
+    yield from dbt.build(context, build_args())
