@@ -18,6 +18,10 @@ def _init(args: argparse.Namespace) -> int:
     except DataRootError as exc:
         print(f"f1-lakehouse init: refused: {exc}", file=sys.stderr)
         return 2
+    os.environ["F1_LAKEHOUSE_ROOT"] = str(root.path)
+    from f1_lakehouse.lib.dbt_in_process import parsed_manifest
+
+    parsed_manifest()  # the root's dbt parse state: later runs re-read only changed files
     print(f"f1-lakehouse init: data root {root.path} is ready: {'; '.join(findings)}")
     print(f"  export DAGSTER_HOME={root.dagster_home}")
     return 0

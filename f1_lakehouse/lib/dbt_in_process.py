@@ -20,7 +20,6 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from f1_lakehouse.lib.dbt_checks import (
     outcome_from_event,
 )
 from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR
+from f1_lakehouse.lib.settings import DataRoot, data_root
 
 # Result events of nodes that become Dagster outputs or check results (dagster-dbt's list).
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -54,12 +54,7 @@ class DbtBuildError(Exception):
     """A dbt invocation failed: names each failed node and dbt's message for it."""
 
 
-@dataclass(frozen=True)
-class _ParsedProject:
-    manifest: Any  # dbt.contracts.graph.manifest.Manifest
-
-
-_parsed: dict[tuple[str, str, str], _ParsedProject] = {}
+_parsed: dict[tuple[str, str, str], Any] = {}  # dbt Manifest per project, root and target
 _parse_lock = threading.Lock()
 
 
@@ -71,32 +66,47 @@ def _project_args(project_dir: Path, target_path: Path) -> list[str]:
     ]  # fmt: skip
 
 
+PARSE_STATE = "partial_parse.msgpack"
+
+
+def parse_cache(root: DataRoot) -> Path:
+    """Where a data root keeps dbt's parse state (see `parsed_manifest`)."""
+    return root.cache / "dbt"
+
+
 def parsed_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Any:
     """The project's dbt `Manifest`, parsed once per process and data root.
 
-    Sources point at the data root (rendered from `F1_LAKEHOUSE_ROOT` at parse time), so the
-    root and target are part of the cache key. Parsing starts from the prepared
-    `target/partial_parse.msgpack` (copied, so concurrent runs never write the shared one)."""
+    dbt re-parses the whole project (seconds) whenever the profile's connection changes, and
+    the warehouse path lives under the data root; so each root keeps its own parse state in
+    `cache/dbt/` (warmed by `f1-lakehouse init`), and a run only re-reads the files that
+    changed. The state is written through a scratch copy and swapped in atomically, so
+    concurrent runs never read a half-written file."""
     from dbt.cli.main import dbtRunner
 
-    key = (
-        str(project_dir),
-        os.environ.get("F1_LAKEHOUSE_ROOT", ""),
-        os.environ.get("F1_LAKEHOUSE_DBT_TARGET", ""),
-    )
+    root = data_root()
+    key = (str(project_dir), str(root.path), os.environ.get("F1_LAKEHOUSE_DBT_TARGET", ""))
     with _parse_lock:
-        if key not in _parsed:
-            with tempfile.TemporaryDirectory(prefix="dbt-parse-") as scratch:
-                prepared = project_dir / "target" / "partial_parse.msgpack"
-                if prepared.exists():
-                    shutil.copy2(prepared, Path(scratch) / prepared.name)
-                result = dbtRunner().invoke(
-                    ["parse", *_project_args(project_dir, Path(scratch)), *QUIET_ARTIFACTS]
-                )
+        if key in _parsed:
+            return _parsed[key]
+        cache = parse_cache(root)
+        cache.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix="parse-", dir=cache))
+        try:
+            state = cache / PARSE_STATE
+            if state.exists():
+                shutil.copy2(state, scratch / PARSE_STATE)
+            result = dbtRunner().invoke(
+                ["parse", "--quiet", *_project_args(project_dir, scratch), *QUIET_ARTIFACTS]
+            )
             if not result.success or result.result is None:
                 raise DbtBuildError(f"dbt could not parse {project_dir}: {result.exception}")
-            _parsed[key] = _ParsedProject(result.result)
-        return _parsed[key].manifest
+            if (scratch / PARSE_STATE).exists():
+                os.replace(scratch / PARSE_STATE, state)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        _parsed[key] = result.result
+        return result.result
 
 
 def step_selection(
