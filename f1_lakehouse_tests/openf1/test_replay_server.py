@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 import requests
 
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1RequestError
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
 from f1_lakehouse.lib.openf1.replay_server import (
+    DEFAULT_DATA,
     ReplayData,
     ReplayServer,
+    _round_to_micros,
+    format_openf1_dates,
     main,
     parse_filters,
 )
@@ -137,3 +142,31 @@ def test_cli_command_with_separator_serves_over_http() -> None:
 
 def test_cli_command_serves_over_http() -> None:
     _serve(["f1_lakehouse.cli", "openf1-replay"])
+
+
+def test_telemetry_bodies_are_byte_exact_json_of_the_recording() -> None:
+    """The Arrow-built body equals `json.dumps` of each recorded row, in order, for a filtered
+    window in the middle of a file, a whole file and two files."""
+    data = ReplayData(DEFAULT_DATA)
+    rows = {}
+    for driver in (1, 4):
+        path = next(DEFAULT_DATA.glob(f"*/race_9606/location/driver_number={driver}.parquet"))
+        table = pq.read_table(path)
+        dates = format_openf1_dates(_round_to_micros(table["date"].combine_chunks()))
+        table = table.set_column(table.column_names.index("date"), "date", dates)
+        rows[driver] = table.to_pylist()
+
+    def expected(selected: list[dict[str, object]]) -> bytes:
+        return ("[" + ", ".join(json.dumps(row) for row in selected) + "]").encode()
+
+    lo, hi = "2024-09-22T12:30:00+00:00", "2024-09-22T13:00:00+00:00"
+    window = [r for r in rows[1] if lo <= str(r["date"]) < hi]
+    assert 5_000 < len(window) < len(rows[1])
+    query = (
+        "session_key=9606&driver_number=1&date%3E=2024-09-22T12:30:00&date%3C2024-09-22T13:00:00"
+    )
+    assert data.query_json("location", parse_filters(query)) == (len(window), expected(window))
+    both = parse_filters("session_key=9606&driver_number=1&driver_number=4")
+    assert data.query_json("location", both)[1] == expected(rows[1] + rows[4])
+    none = parse_filters("session_key=9606&driver_number=1&date%3E=2030-01-01")
+    assert data.query_json("location", none) == (0, b"[]")

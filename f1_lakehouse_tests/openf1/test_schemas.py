@@ -146,3 +146,14 @@ def test_schema_is_fixed_whatever_arrives() -> None:
         assert empty.schema.equals(bronze_schema(endpoint))
         assert odd.schema.equals(bronze_schema(endpoint))
     assert bronze_schema("car_data").field("date").type == pa.timestamp("us", tz="UTC")
+
+
+def test_lone_surrogates_are_kept_in_extra_not_a_crash() -> None:
+    # JSON may escape half a surrogate pair ("\ud83d"); Arrow strings must be valid UTF-8.
+    drivers, drift = coerce_records("drivers", json.loads('[{"team_name": "Red Bull \\ud83d"}]'))
+    assert drivers["team_name"].to_pylist() == [None]
+    assert json.loads(drivers[EXTRA_COLUMN][0].as_py()) == {"team_name": "Red Bull \ud83d"}
+    assert dict(drift.type_errors) == {"team_name": 1}
+    pit, drift = coerce_records("pit", json.loads('[{"date": "2024-09-22T12:00:00\\ud83d"}]'))
+    assert pit["date"].to_pylist() == [None]
+    assert dict(drift.type_errors) == {"date": 1}

@@ -3,6 +3,8 @@
 A response is accepted only when it is complete, valid JSON and a list of records. Truncated
 bodies, dropped connections, timeouts, 429 and 5xx are retried with backoff; after the last
 attempt the error names the endpoint, the query and the last status, so nothing is half-written.
+`get` returns the records; `get_table` returns them as a bronze Arrow table, read straight from
+the body when it is plain (`arrow_json`), else through the records.
 """
 
 from __future__ import annotations
@@ -10,17 +12,21 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
+import pyarrow as pa
 import requests
 
+from f1_lakehouse.lib.openf1.arrow_json import read_body_table
 from f1_lakehouse.lib.openf1.rate_limit import Clock, RateLimiter, Sleep
 from f1_lakehouse.lib.openf1.retry import RetryPolicy, is_retryable_status, parse_retry_after
+from f1_lakehouse.lib.openf1.schemas import SchemaDrift, coerce_records
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,10 @@ _PARAM_RE = re.compile(r"(?P<field>[a-z][a-z0-9_]*)(?P<op>>=|<=|>|<)?")
 # Comparison operators are sent percent-encoded: `date%3E=…` is how OpenF1 reads `date>=…`.
 _OPS = {"": "=", ">=": "%3E=", "<=": "%3C=", ">": "%3E", "<": "%3C"}
 _NO_RESULTS = "no results found"
+# Bodies are read in large pieces: requests' default 10 KiB costs ~500 reads per telemetry body.
+_READ_CHUNK = 1 << 20
+
+T = TypeVar("T")
 
 Params = Mapping[str, Any] | Sequence[tuple[str, Any]]
 
@@ -106,10 +116,22 @@ def build_query(params: Params) -> str:
 
 @dataclass
 class ClientStats:
-    """Request accounting for asset metadata: how hard did it have to try?"""
+    """Request accounting for asset metadata: how hard did it have to try?
+
+    Counted under a lock: telemetry keeps a couple of requests in flight from worker threads.
+    """
 
     requests: int = 0
     retries: Counter[str] = field(default_factory=Counter)
+    record_path_bodies: int = 0  # `get_table` bodies not read straight into Arrow
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, *, request: bool = False, retry: str = "", record_path: bool = False) -> None:
+        with self._lock:
+            self.requests += request
+            self.record_path_bodies += record_path
+            if retry:
+                self.retries[retry] += 1
 
     @property
     def retry_count(self) -> int:
@@ -117,7 +139,8 @@ class ClientStats:
 
 
 class OpenF1Client:
-    """Sequential OpenF1 client. `get()` returns the parsed list of records."""
+    """OpenF1 client; safe to call from a few threads (the limiter and stats are locked, and
+    requests' connection pool hands each thread its own connection)."""
 
     def __init__(
         self,
@@ -142,6 +165,22 @@ class OpenF1Client:
 
     def get(self, endpoint: str, params: Params = ()) -> list[dict[str, Any]]:
         """GET one endpoint with filters; retried until it yields a complete JSON list."""
+        return self._fetch(endpoint, params, _parse_records)
+
+    def get_table(self, endpoint: str, params: Params = ()) -> tuple[pa.Table, SchemaDrift]:
+        """`get`, coerced onto the endpoint's bronze schema (`coerce_records`), with its drift."""
+
+        def parse(body: bytes) -> tuple[pa.Table, SchemaDrift]:
+            fast = read_body_table(endpoint, body)
+            if fast is not None:
+                return fast
+            self.stats.count(record_path=True)
+            return coerce_records(endpoint, _parse_records(body))
+
+        return self._fetch(endpoint, params, parse)
+
+    def _fetch(self, endpoint: str, params: Params, parse: Callable[[bytes], T]) -> T:
+        """The retry loop: `parse` turns a 200 body into the result or raises `_Retryable`."""
         if not _ENDPOINT_RE.fullmatch(endpoint):
             raise ValueError(f"bad OpenF1 endpoint name {endpoint!r}")
         query = build_query(params)
@@ -149,16 +188,16 @@ class OpenF1Client:
         last: _Retryable | None = None
         for attempt in range(1, self.policy.max_attempts + 1):
             self.limiter.acquire()
-            self.stats.requests += 1
+            self.stats.count(request=True)
             try:
-                return self._attempt(url)
+                return parse(self._attempt(url))
             except _Fatal as exc:
                 raise OpenF1RequestError(
                     endpoint, query, attempt, exc.status, exc.reason, self.base_url
                 ) from None
             except _Retryable as exc:
                 last = exc
-                self.stats.retries[exc.kind] += 1
+                self.stats.count(retry=exc.kind)
                 if attempt == self.policy.max_attempts:
                     break
                 wait = self.policy.delay(attempt, exc.retry_after)
@@ -179,11 +218,12 @@ class OpenF1Client:
             endpoint, query, self.policy.max_attempts, last.status, last.reason, self.base_url
         )
 
-    def _attempt(self, url: str) -> list[dict[str, Any]]:
-        """One request: a record list, `_Retryable` or `_Fatal`."""
+    def _attempt(self, url: str) -> bytes:
+        """One request: the body of a 200 (`[]` for "no results"), `_Retryable` or `_Fatal`."""
         try:
-            response = self.session.get(url, timeout=self.timeout)
-            body = response.content  # reads the whole body: a short read raises here
+            response = self.session.get(url, timeout=self.timeout, stream=True)
+            # Reads the whole body (a short read raises here); the connection is then reused.
+            body = b"".join(response.iter_content(_READ_CHUNK))
         except requests.Timeout as exc:
             raise _Retryable("timeout", f"timeout ({exc.__class__.__name__})", None) from exc
         except (
@@ -195,21 +235,26 @@ class OpenF1Client:
             raise _Retryable("connection", reason, None) from exc
         status = response.status_code
         if status == 404 and _NO_RESULTS in body[:200].decode("utf-8", "replace").lower():
-            return []  # OpenF1 answers an empty result with 404 "No results found"
+            return b"[]"  # OpenF1 answers an empty result with 404 "No results found"
         if status != 200:
             reason = f"HTTP {status} {response.reason}: {_snippet(body)}"
             if is_retryable_status(status):
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 raise _Retryable(f"http {status}", reason, status, retry_after)
             raise _Fatal(reason, status)
-        try:
-            data = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            reason = f"invalid JSON ({exc.__class__.__name__}) in a {len(body)}-byte body"
-            raise _Retryable("invalid json", reason, status) from exc
-        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-            raise _Retryable("bad shape", f"not a list of records: {_snippet(body)}", status)
-        return data
+        return body
+
+
+def _parse_records(body: bytes) -> list[dict[str, Any]]:
+    """A 200 body as a list of records, or `_Retryable` (a cut-off or garbled answer)."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        reason = f"invalid JSON ({exc.__class__.__name__}) in a {len(body)}-byte body"
+        raise _Retryable("invalid json", reason, 200) from exc
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise _Retryable("bad shape", f"not a list of records: {_snippet(body)}", 200)
+    return data
 
 
 def _snippet(body: bytes, limit: int = 120) -> str:

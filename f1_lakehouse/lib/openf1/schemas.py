@@ -236,7 +236,7 @@ ENDPOINTS: tuple[str, ...] = tuple(ENDPOINT_FIELDS)
 
 def bronze_schema(endpoint: str) -> pa.Schema:
     """The declared bronze schema of an endpoint: its fields, then `_extra`."""
-    fields = _fields(endpoint)
+    fields = endpoint_fields(endpoint)
     return pa.schema(
         [pa.field(name, _KIND_TYPES[kind]) for name, kind in fields.items()]
         + [pa.field(EXTRA_COLUMN, pa.string())]
@@ -258,7 +258,7 @@ class SchemaDrift:
         """Declared fields that no record carried (only meaningful when there were rows)."""
         if not self.rows:
             return []
-        return [name for name in _fields(self.endpoint) if name not in self.present]
+        return [name for name in endpoint_fields(self.endpoint) if name not in self.present]
 
     @property
     def changed(self) -> bool:
@@ -298,7 +298,7 @@ def coerce_records(
     endpoint: str, records: Sequence[dict[str, Any]]
 ) -> tuple[pa.Table, SchemaDrift]:
     """Records as returned by OpenF1 -> a table with exactly the declared bronze schema."""
-    fields = _fields(endpoint)
+    fields = endpoint_fields(endpoint)
     drift = SchemaDrift(endpoint, rows=len(records))
     keys: set[str] = set().union(*(record.keys() for record in records)) if records else set()
     drift.present = keys & fields.keys()
@@ -328,7 +328,8 @@ def coerce_records(
     return pa.Table.from_arrays(columns, schema=bronze_schema(endpoint)), drift
 
 
-def _fields(endpoint: str) -> dict[str, str]:
+def endpoint_fields(endpoint: str) -> dict[str, str]:
+    """The declared fields of an endpoint and their kinds (see `_KIND_TYPES`)."""
     try:
         return ENDPOINT_FIELDS[endpoint]
     except KeyError:
@@ -363,8 +364,8 @@ def _coerce_column(values: list[Any], kind: str) -> tuple[pa.Array, list[int]]:
             if kind == "ts":
                 return pc.cast(pa.array(values, type=pa.string()), pa_type), []
             return pa.array(values, type=pa_type), []
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-            pass  # e.g. an out-of-range int or an odd date: fall back to per-value rules
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
+            pass  # e.g. an out-of-range int, an odd date, a lone surrogate: per-value rules
     coerce = _COERCERS[kind]
     out: list[Any] = []
     rejected: list[int] = []
@@ -416,14 +417,25 @@ def _to_bool(value: Any) -> Any:
 
 def _to_str(value: Any) -> Any:
     if isinstance(value, str):
-        return value
+        return value if _is_utf8(value) else _REJECT
     if isinstance(value, bool | int | float):
         return json.dumps(value)
     return _REJECT
 
 
 def _to_text(value: Any) -> Any:
-    return value if isinstance(value, str) else json.dumps(value)
+    if isinstance(value, str):
+        return value if _is_utf8(value) else _REJECT
+    return json.dumps(value)
+
+
+def _is_utf8(value: str) -> bool:
+    """JSON may escape a lone surrogate (`"\\ud83d"`); Arrow strings cannot hold one."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _to_ts(value: Any) -> Any:
