@@ -23,7 +23,7 @@ WARNED = "warn"
 
 
 @dataclass(frozen=True)
-class TestOutcome:
+class DbtTestOutcome:
     """One dbt test's result, as dbt reported it."""
 
     name: str
@@ -58,11 +58,11 @@ def asset_of_test(
     return key.asset_key if key else None
 
 
-def outcome_from_event(raw: Mapping[str, Any]) -> TestOutcome:
-    """A `LogTestResult` event (as dbt's JSON log line) as a `TestOutcome`."""
+def outcome_from_event(raw: Mapping[str, Any]) -> DbtTestOutcome:
+    """A `LogTestResult` event (as dbt's JSON log line) as a `DbtTestOutcome`."""
     data = raw["data"]
     node = data["node_info"]
-    return TestOutcome(
+    return DbtTestOutcome(
         name=node.get("node_name") or node["unique_id"].split(".")[-2],
         status=str(data.get("status") or node.get("node_status", "")).lower(),
         failures=int(data.get("num_failures") or 0),
@@ -70,7 +70,7 @@ def outcome_from_event(raw: Mapping[str, Any]) -> TestOutcome:
     )
 
 
-def check_result(asset: dg.AssetKey, outcomes: Sequence[TestOutcome]) -> dg.AssetCheckResult:
+def check_result(asset: dg.AssetKey, outcomes: Sequence[DbtTestOutcome]) -> dg.AssetCheckResult:
     """Passed only when every test passed; a warning alone gives a WARN-severity failure."""
     bad = [o for o in outcomes if o.status != PASSED]
     errors = [o for o in bad if o.status != WARNED]
@@ -91,16 +91,16 @@ def check_result(asset: dg.AssetKey, outcomes: Sequence[TestOutcome]) -> dg.Asse
 
 
 def group_by_asset(
-    outcomes: Iterable[tuple[dg.AssetKey | None, TestOutcome]],
-) -> dict[dg.AssetKey, list[TestOutcome]]:
-    grouped: dict[dg.AssetKey, list[TestOutcome]] = defaultdict(list)
+    outcomes: Iterable[tuple[dg.AssetKey | None, DbtTestOutcome]],
+) -> dict[dg.AssetKey, list[DbtTestOutcome]]:
+    grouped: dict[dg.AssetKey, list[DbtTestOutcome]] = defaultdict(list)
     for asset, outcome in outcomes:
         if asset is not None:
             grouped[asset].append(outcome)
     return dict(grouped)
 
 
-def _results_table(outcomes: Sequence[TestOutcome]) -> str:
+def _results_table(outcomes: Sequence[DbtTestOutcome]) -> str:
     rows = [
         f"| {o.name} | {o.status} | {o.failures} |" for o in sorted(outcomes, key=lambda o: o.name)
     ]

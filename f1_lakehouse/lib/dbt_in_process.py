@@ -34,7 +34,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from f1_lakehouse.lib.dbt_checks import (
     CHECK_NAME,
-    TestOutcome,
+    DbtTestOutcome,
     asset_of_test,
     check_result,
     group_by_asset,
@@ -119,7 +119,9 @@ def step_selection(
     assets_def = context.assets_def
     selected_assets = set(context.selected_asset_keys)
     selected_checks = set(context.selected_asset_check_keys)
-    if selected_assets == set(assets_def.keys) and selected_checks == set(assets_def.check_keys):
+    every_asset = set(assets_def.node_keys_by_output_name.values())
+    every_check = {spec.key for spec in assets_def.node_check_specs_by_output_name.values()}
+    if selected_assets == every_asset and selected_checks == every_check:
         return ["--select", context.op.tags[DAGSTER_DBT_SELECT_METADATA_KEY]]
     models = get_dbt_resource_names_for_asset_keys(
         translator, manifest, assets_def, selected_assets
@@ -207,7 +209,7 @@ class InProcessDbt(dg.ConfigurableResource):
         context.log.info(f"dbt (in process) {' '.join(argv)}")
         worker = threading.Thread(target=invoke, name="dbt", daemon=True)
         worker.start()
-        tests: list[tuple[dg.AssetKey | None, TestOutcome]] = []
+        tests: list[tuple[dg.AssetKey | None, DbtTestOutcome]] = []
         try:
             while (raw := events.get()) is not _DONE:
                 unique_id = raw["data"]["node_info"]["unique_id"]

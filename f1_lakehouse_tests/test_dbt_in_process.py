@@ -1,0 +1,130 @@
+"""dbt in the run's process: selection, one `dbt_tests` check per model, clear failures."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import dagster as dg
+import duckdb
+import pytest
+
+from f1_lakehouse.definitions import defs
+from f1_lakehouse.defs.dbt.assets import gold_dbt_models
+from f1_lakehouse.lib.dbt_checks import CHECK_NAME, DbtTestOutcome, check_result
+from f1_lakehouse.lib.dbt_in_process import (
+    DbtBuildError,
+    ensure_same_project,
+    parse_cache,
+    parsed_manifest,
+)
+from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse_tests.conftest import Pipeline, make_root
+
+DIM_SESSIONS = dg.AssetKey(["gold", "dim_sessions"])
+SEASON_RANGE_TEST = "value_between_dim_sessions_season__2100__1950"
+
+
+def test_every_tested_model_has_exactly_one_dbt_tests_check():
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    tested = {
+        node["attached_node"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and node.get("attached_node")
+    }
+    checks = defs.resolve_asset_graph().asset_check_keys
+    assert {check.name for check in checks} == {CHECK_NAME}
+    assert len(checks) == len({uid for uid in tested if uid.startswith(("model.", "snapshot."))})
+    assert dg.AssetCheckKey(DIM_SESSIONS, CHECK_NAME) in checks
+
+
+def test_a_failed_or_warned_test_fails_the_model_check_and_is_named():
+    outcomes = [
+        DbtTestOutcome("not_null_x", "pass"),
+        DbtTestOutcome("unique_x", "fail", failures=3),
+        DbtTestOutcome("accepted_values_x", "warn", failures=1),
+    ]
+    result = check_result(DIM_SESSIONS, outcomes)
+    assert not result.passed
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    assert result.metadata["tests"].value == 3
+    assert [row["test"] for row in result.metadata["not_passed"].value] == [
+        "unique_x",
+        "accepted_values_x",
+    ]
+    warned_only = check_result(DIM_SESSIONS, [outcomes[0], outcomes[2]])
+    assert not warned_only.passed and warned_only.severity == dg.AssetCheckSeverity.WARN
+    assert check_result(DIM_SESSIONS, [outcomes[0]]).passed
+
+
+def test_a_dbt_project_changed_since_the_manifest_is_a_clear_error():
+    parsed = SimpleNamespace(nodes={"model.p.a": 1, "model.p.b": 1})
+    ensure_same_project(parsed, {"nodes": {"model.p.a": {}, "model.p.b": {}}})
+    with pytest.raises(DbtBuildError, match=r"make manifest.*"):
+        ensure_same_project(parsed, {"nodes": {"model.p.a": {}}})
+
+
+@pytest.fixture(scope="module")
+def landed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+    """2018-04-R landed bronze → gold in a root of its own."""
+    base = tmp_path_factory.mktemp("in_process")
+    (base / "dagster_home").mkdir()
+    with dg.instance_for_test(temp_dir=str(base / "dagster_home")) as instance:
+        run = Pipeline(make_root(base / "root"), instance)
+        result = run.materialize("2018-04-R")
+        assert result.success
+        run.results["2018-04-R"] = result
+        yield run
+
+
+def test_full_run_reports_one_passed_check_per_tested_model(landed: Pipeline):
+    result = landed.results["2018-04-R"]
+    evaluations = result.get_asset_check_evaluations()
+    assert evaluations and all(e.check_name == CHECK_NAME for e in evaluations)
+    assert all(e.passed for e in evaluations), [e.asset_key for e in evaluations if not e.passed]
+    by_asset = {e.asset_key: e for e in evaluations}
+    assert by_asset[DIM_SESSIONS].metadata["tests"].value >= 5
+    assert dg.AssetKey(["silver", "silver_laps"]) in by_asset
+
+
+def test_the_root_keeps_its_dbt_parse_state(landed: Pipeline):
+    parsed_manifest()  # the process's own parse, for the root the last run pointed dbt at
+    assert (parse_cache(landed.root) / "partial_parse.msgpack").is_file()
+
+
+def _materialize_dim_sessions(run: Pipeline) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [gold_dbt_models],
+        selection=[DIM_SESSIONS],
+        instance=run.instance,
+        resources=run.resources(),
+        raise_on_error=False,
+    )
+
+
+def test_a_subset_builds_only_what_was_selected(landed: Pipeline):
+    result = _materialize_dim_sessions(landed)
+    assert result.success
+    built = result.asset_materializations_for_node("gold_dbt_models")
+    assert {m.asset_key for m in built} == {DIM_SESSIONS}
+    [evaluation] = result.get_asset_check_evaluations()
+    assert evaluation.asset_key == DIM_SESSIONS and evaluation.passed
+
+
+def test_a_failing_data_test_fails_the_step_names_the_test_and_fails_the_check(landed: Pipeline):
+    warehouse = str(landed.root.warehouse_file)
+    with duckdb.connect(warehouse) as con:
+        con.execute("update silver.silver_sessions set season = 1900")
+    try:
+        result = _materialize_dim_sessions(landed)
+    finally:
+        with duckdb.connect(warehouse) as con:
+            con.execute("update silver.silver_sessions set season = 2018")
+    assert not result.success
+    failure = result.failure_data_for_node("gold_dbt_models")
+    assert failure is not None and SEASON_RANGE_TEST in str(failure.error)
+    [evaluation] = result.get_asset_check_evaluations()
+    assert not evaluation.passed
+    named = [row["test"] for row in evaluation.metadata["not_passed"].value]
+    assert SEASON_RANGE_TEST in named
