@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
@@ -74,3 +76,12 @@ def test_pause_holds_requests_back() -> None:
 def test_rejects_non_positive_budgets(args: tuple[float, int, float]) -> None:
     with pytest.raises(ValueError, match="must be positive"):
         RateLimiter(*args)
+
+
+def test_no_per_second_budget_never_waits_but_honours_retry_after() -> None:
+    rl, vt = limiter(per_second=math.inf, per_window=100_000, window=1)
+    for _ in range(5_000):
+        rl.acquire()
+    assert vt.sleeps == [] and rl.waited_seconds == 0
+    rl.pause(2.5)  # a 429 from the loopback replay server
+    assert rl.acquire() == 2.5

@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import requests
@@ -18,6 +19,7 @@ from f1_lakehouse.lib.openf1.replay_server import (
     DEFAULT_DATA,
     ReplayData,
     ReplayServer,
+    _json_objects,
     _round_to_micros,
     format_openf1_dates,
     main,
@@ -170,3 +172,19 @@ def test_telemetry_bodies_are_byte_exact_json_of_the_recording() -> None:
     assert data.query_json("location", both)[1] == expected(rows[1] + rows[4])
     none = parse_filters("session_key=9606&driver_number=1&date%3E=2030-01-01")
     assert data.query_json("location", none) == (0, b"[]")
+
+
+def test_json_objects_escape_quote_and_null_like_json_dumps() -> None:
+    table = pa.table(
+        {
+            "date": ["2024-09-22T12:00:00+00:00", "2024-09-22T12:00:01+00:00", "x"],
+            "n": pa.array([1, None, -3], pa.int64()),
+            "plain": ["a", None, "é"],
+            "odd": ['say "hi"', "back\\slash", "tab\there"],
+        }
+    )
+    rows = _json_objects(table).to_pylist()
+    assert rows == [
+        (json.dumps(row, ensure_ascii=False) + ", ").encode() for row in table.to_pylist()
+    ]
+    assert [json.loads(row[:-2]) for row in rows] == table.to_pylist()

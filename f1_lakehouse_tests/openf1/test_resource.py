@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from f1_lakehouse.lib.openf1.client import LIVE_BASE_URL
@@ -42,3 +44,17 @@ def test_live_mode_uses_the_public_api_with_safe_budgets(monkeypatch: pytest.Mon
     assert resource._budget(LIVE_BASE_URL) == PUBLIC_BUDGET
     tuned = OpenF1Resource(requests_per_second=1, requests_per_window=20, window_seconds=10)
     assert tuned._budget(LIVE_BASE_URL) == (1, 20, 10)
+
+
+def test_loopback_has_no_per_second_budget_nor_environment_proxies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("F1_LAKEHOUSE_SOURCE", "replay")
+    monkeypatch.delenv(URL_ENV, raising=False)
+    with OpenF1Resource().connected() as client:
+        assert client.limiter.per_second == math.inf
+        assert client.session.trust_env is False
+    public = OpenF1Resource(base_url=LIVE_BASE_URL)
+    assert public._budget(LIVE_BASE_URL)[0] == 3
+    with public.connected() as client:
+        assert client.session.trust_env is True  # a proxy set for the real API is used

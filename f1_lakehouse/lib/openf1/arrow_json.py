@@ -1,19 +1,18 @@
 """Read an OpenF1 response body straight into its bronze Arrow table, without Python rows.
 
-A race's telemetry is ~1.5 M records; `json.loads` into dicts and `coerce_records` back out
-of them cost seconds. Arrow's JSON reader parses newline-delimited JSON in C++, so a body
-`[{...}, {...}]` is cut into lines at its record separators and read against the declared
-schema. This is only a shortcut for the plain case: the reader is told to fail on anything
-`coerce_records` would treat specially (an undeclared field, a value of another JSON type, an
-int that is not an integer literal, a date Arrow cannot cast), and then `read_body_table`
-returns None so the caller takes the per-record path, which validates and coerces everything
-as before. Values are identical either way (tested against `coerce_records`).
+A race's telemetry is ~1.5 M records; `json.loads` into dicts and `coerce_records` back out of
+them cost seconds. Arrow's JSON reader parses in C++, but it reads objects, not a top-level
+list, so the body is read as the one object `{"records": <body>}` whose field is declared as a
+list of records with the endpoint's declared types.
 
-Why the cut is safe: the separators `}, {` and `},{` are replaced by `}\n{`, and the result is
-accepted only when it parses to exactly one row per line. A separator found inside a string or
-a nested value would leave a line with an open string or unbalanced braces, which the reader
-rejects; a body with its own line breaks, or not shaped `[{...}]`, is never cut at all. So an
-accepted body is exactly a JSON list of those objects.
+This is only a shortcut for the plain case. The reader is told to fail on anything
+`coerce_records` would treat specially (an undeclared field, a value of another JSON type, an
+int that is not an integer literal), and the result is also refused when a record is null, a
+declared field is never given a value (missing and all-null look alike here), a string is not
+valid UTF-8 or a date does not cast. Then `read_body_table` returns None and the caller takes
+the per-record path, which validates and coerces everything as before, so a bad body is still
+rejected with the same error. What it accepts is exactly a JSON list of records: the wrapper
+parses as a single object with no other field only if the body is one complete JSON value.
 """
 
 from __future__ import annotations
@@ -24,9 +23,10 @@ import pyarrow.json as pj
 
 from f1_lakehouse.lib.openf1.schemas import TIMESTAMP, SchemaDrift, bronze_schema, endpoint_fields
 
-_SEPARATORS = (b"}, {", b"},{")  # Python's json.dumps, and compact JSON (the live API)
-# The JSON type each declared kind is read as; dates are read as text and then cast exactly
-# like `coerce_records` casts a column of date strings.
+_FIELD = "records"
+_OPEN, _CLOSE = b'{"' + _FIELD.encode() + b'": ', b"}"
+# The type each declared kind is read as; dates are read as text and then cast exactly like
+# `coerce_records` casts a column of date strings.
 _READ_TYPES: dict[str, pa.DataType] = {
     "int": pa.int64(),
     "float": pa.float64(),
@@ -34,7 +34,6 @@ _READ_TYPES: dict[str, pa.DataType] = {
     "str": pa.string(),
     "ts": pa.string(),
 }
-_READ_OPTIONS = pj.ReadOptions(use_threads=True, block_size=4 << 20)
 
 
 def supports(endpoint: str) -> bool:
@@ -44,29 +43,31 @@ def supports(endpoint: str) -> bool:
 
 def read_body_table(endpoint: str, body: bytes) -> tuple[pa.Table, SchemaDrift] | None:
     """The bronze table and drift of a JSON body, or None if it needs the per-record path."""
-    if not supports(endpoint) or not _plain_list(body):
+    if not supports(endpoint):
         return None
     fields = endpoint_fields(endpoint)
-    lines = body[1:-1]
-    rows = 1
-    for separator in _SEPARATORS:
-        rows += lines.count(separator)
-        lines = lines.replace(separator, b"}\n{")
-    schema = pa.schema([(name, _READ_TYPES[kind]) for name, kind in fields.items()])
+    record = pa.struct([(name, _READ_TYPES[kind]) for name, kind in fields.items()])
     options = pj.ParseOptions(
-        explicit_schema=schema, unexpected_field_behavior="error", newlines_in_values=False
+        explicit_schema=pa.schema([(_FIELD, pa.list_(record))]),
+        unexpected_field_behavior="error",
     )
+    wrapped = b"".join((_OPEN, body, _CLOSE))
+    # One block: the document is one object, however many lines it spans.
+    reading = pj.ReadOptions(use_threads=False, block_size=len(wrapped) + 1)
     try:
-        table = pj.read_json(pa.BufferReader(lines), _READ_OPTIONS, options)
+        table = pj.read_json(pa.BufferReader(wrapped), reading, options)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    if table.num_rows != rows:
+    lists = table[_FIELD]
+    if table.num_rows != 1 or lists.null_count:
         return None
-    columns: list[pa.Array] = []
-    for name, kind in fields.items():
-        column = table[name].combine_chunks()
+    records = pc.list_flatten(lists)
+    if records.null_count:
+        return None  # a null among the records: not a list of records
+    columns: list[pa.ChunkedArray] = []
+    for kind, column in zip(fields.values(), records.flatten(), strict=True):
         if column.null_count == len(column):
-            return None  # a field sent only as null, or never sent: the record path tells which
+            return None  # never given a value: the record path tells missing from null
         try:
             if pa.types.is_string(column.type):
                 column.validate(full=True)  # UTF-8: the reader does not check it
@@ -75,13 +76,7 @@ def read_body_table(endpoint: str, body: bytes) -> tuple[pa.Table, SchemaDrift] 
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             return None
         columns.append(column)
-    columns.append(pa.nulls(table.num_rows, pa.string()))  # nothing for _extra
-    drift = SchemaDrift(endpoint, rows=table.num_rows, present=set(fields))
+    rows = len(records)
+    columns.append(pa.chunked_array([pa.nulls(rows, pa.string())]))  # nothing for _extra
+    drift = SchemaDrift(endpoint, rows=rows, present=set(fields))
     return pa.Table.from_arrays(columns, schema=bronze_schema(endpoint)), drift
-
-
-def _plain_list(body: bytes) -> bool:
-    """`[{...}]` on one line: the only shape the separator cut is sound for."""
-    return (
-        body.startswith(b"[{") and body.endswith(b"}]") and b"\n" not in body and b"\r" not in body
-    )

@@ -3,11 +3,13 @@
 OpenF1 answers "Rate exceeded" (429) once a client goes past its budget (about 30 requests per
 10 s in 2024, stated as per second and per minute since), and a 429 costs a Retry-After wait. It
 is cheaper to never send the request that would be refused. The clock and sleep are injectable
-so the limiter is tested without real waiting.
+so the limiter is tested without real waiting. `per_second=math.inf` lifts the per-second
+budget (a replay server on loopback has none); a Retry-After pause still holds.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -55,9 +57,9 @@ class RateLimiter:
             oldest_in_window = self._sent[len(self._sent) - self.per_window]
             waits.append(oldest_in_window + self.window_seconds - now)
         # Spread requests evenly within a second: at most per_second in any 1 s span.
-        burst = max(1, int(self.per_second))
+        burst = max(1, int(self.per_second)) if math.isfinite(self.per_second) else math.inf
         if len(self._sent) >= burst:
-            waits.append(self._sent[len(self._sent) - burst] + 1.0 - now)
+            waits.append(self._sent[len(self._sent) - int(burst)] + 1.0 - now)
         if self.per_second < 1 and self._sent:
             waits.append(self._sent[-1] + 1.0 / self.per_second - now)
         return max(0.0, *waits)

@@ -59,6 +59,7 @@ _SESSION_DIR_RE = re.compile(r".*_(?P<session_key>\d+)")
 _DRIVER_FILE_RE = re.compile(r"driver_number=(?P<driver>\d+)\.(?:json\.gz|parquet)")
 
 Filter = tuple[str, str, str]
+Piece = bytes | pa.Buffer  # a part of a response body, sent as is
 
 
 class ReplayDataError(ValueError):
@@ -138,14 +139,22 @@ class ReplayData:
 
     def query_json(self, endpoint: str, filters: Sequence[Filter]) -> tuple[int, bytes]:
         """The same, as (row count, JSON body) ready to send."""
+        count, pieces = self.query_pieces(endpoint, filters)
+        return count, b"".join(pieces)
+
+    def query_pieces(self, endpoint: str, filters: Sequence[Filter]) -> tuple[int, list[Piece]]:
+        """(row count, JSON body in pieces): telemetry rows go out straight from Arrow's memory."""
         if endpoint in self._telemetry:
-            parts = self._query_telemetry(endpoint, filters)
-            count = sum(len(p) for p in parts)
-            return count, b"[" + b", ".join(_joined_rows(p) for p in parts if len(p)) + b"]"
+            parts = [p for p in self._query_telemetry(endpoint, filters) if len(p)]
+            pieces: list[Piece] = [b"["]
+            for index, part in enumerate(parts):
+                pieces += [b", "] if index else []
+                pieces.append(_joined_rows(part))
+            return sum(len(p) for p in parts), [*pieces, b"]"]
         rows = [row for row in self._json_rows(endpoint) if _row_matches(row, filters)]
         if len(rows) > self.max_rows:
             raise ResultTooLarge(f"{len(rows)} rows")
-        return len(rows), json.dumps(rows).encode()
+        return len(rows), [json.dumps(rows).encode()]
 
     def _json_rows(self, endpoint: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -175,12 +184,11 @@ class ReplayData:
         total = 0
         for f in files:
             table = self._table(f.path)
-            mask = _table_mask(table, filters)
-            part = table.filter(mask) if mask is not None else table
-            total += part.num_rows
+            part = _select(table["_json"], _table_mask(table, filters))
+            total += len(part)
             if total > self.max_rows:
                 raise ResultTooLarge(f"more than {self.max_rows} rows")
-            parts.append(part["_json"].combine_chunks())
+            parts += part.chunks
         return parts
 
     def _table(self, path: Path) -> pa.Table:
@@ -214,23 +222,26 @@ def _json_objects(table: pa.Table) -> pa.Array:
     client, the bottleneck. Strings go through `json.dumps` (escaping); numbers through Arrow's
     cast; null -> null. The trailing separator lets a response be one slice of the buffer."""
     pieces: list[Any] = []
-    for index, name in enumerate(table.column_names):
+    literal = "{"  # the text before the next column's values
+    for name in table.column_names:
         column = table[name]
+        literal += json.dumps(name) + ": "
+        closing = ""
         if pa.types.is_string(column.type):
-            if pc.any(pc.match_substring_regex(column, r'["\\\x00-\x1f]')).as_py():
+            if _needs_escaping(column):
                 values = [None if v is None else json.dumps(v) for v in column.to_pylist()]
                 text = pa.array(values, type=pa.string())
-            else:  # nothing to escape (dates): quote in Arrow
+            elif column.null_count == 0:  # dates: the quotes join the literals around them
+                text, literal, closing = column, literal + '"', '"'
+            else:
                 text = pc.binary_join_element_wise('"', column, '"', "")
         elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
             text = pc.cast(column, pa.string())
         else:
             raise ReplayDataError(f"cannot serve telemetry column {name!r} of type {column.type}")
-        pieces += [
-            ("{" if index == 0 else ", ") + json.dumps(name) + ": ",
-            pc.fill_null(text, "null"),
-        ]
-    joined = pc.binary_join_element_wise(*pieces, "}, ", "")
+        pieces += [literal, pc.fill_null(text, "null") if text.null_count else text]
+        literal = closing + ", "
+    joined = pc.binary_join_element_wise(*pieces, literal.removesuffix(", ") + "}, ", "")
     return (
         pc.cast(joined, pa.binary()).combine_chunks()
         if isinstance(joined, pa.ChunkedArray)
@@ -238,13 +249,42 @@ def _json_objects(table: pa.Table) -> pa.Array:
     )
 
 
-def _joined_rows(rows: pa.Array) -> bytes:
-    """Rows of `_json_objects` as `row, row, row`: one copy out of Arrow's value buffer, no
-    Python object per row (a slice or filter result keeps its values contiguous)."""
+def _needs_escaping(column: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether any string holds `"`, `\\` or a control character (bytes < 0x20)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets, values = chunk.buffers()
+        if values is None:
+            continue
+        bounds = np.frombuffer(offsets, dtype=np.int32)[[chunk.offset, chunk.offset + len(chunk)]]
+        data = np.frombuffer(values, dtype=np.uint8)[bounds[0] : bounds[1]]
+        if ((data < 0x20) | (data == ord('"')) | (data == ord("\\"))).any():
+            return True
+    return False
+
+
+def _select(rows: pa.ChunkedArray, mask: pa.Array | None) -> pa.ChunkedArray:
+    """The rows a mask keeps; a time window of a date-ordered file is a slice (no copy)."""
+    if mask is None:
+        return rows
+    hits = pc.indices_nonzero(mask)
+    if len(hits) == 0:
+        return rows.slice(0, 0)
+    first, last = hits[0].as_py(), hits[len(hits) - 1].as_py()
+    if last - first + 1 == len(hits):
+        return rows.slice(first, len(hits))
+    return rows.filter(mask)
+
+
+def _joined_rows(rows: pa.Array) -> pa.Buffer:
+    """Rows of `_json_objects` as `row, row, row`: a view of Arrow's value buffer, no Python
+    object per row (a slice or filter result keeps its values contiguous)."""
     _, offsets, values = rows.buffers()
     bounds = np.frombuffer(offsets, dtype=np.int32)[[rows.offset, rows.offset + len(rows)]]
     start, end = int(bounds[0]), int(bounds[1])
-    return values.slice(start, end - start - len(b", ")).to_pybytes()
+    return values.slice(start, end - start - len(b", "))
 
 
 def format_openf1_dates(micros: pa.Array) -> pa.Array:
@@ -494,7 +534,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "slow":
             time.sleep(self.server.faults.plan.slow_seconds)
         try:
-            count, body = data.query_json(endpoint, parse_filters(parts.query))
+            count, body = data.query_pieces(endpoint, parse_filters(parts.query))
         except ResultTooLarge as exc:
             self._send(500, {"detail": f"Internal Server Error: result too large ({exc})"})
             return
@@ -522,14 +562,17 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         fault: str | None = None,
     ) -> None:
-        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        length = len(body)
+        if isinstance(payload, list):
+            pieces: list[Piece] = payload
+        else:
+            pieces = [payload if isinstance(payload, bytes) else json.dumps(payload).encode()]
+        length = sum(len(piece) for piece in pieces)
+        if fault in ("truncate", "short"):
+            pieces = [b"".join(pieces)[: max(1, length // 2)]]
         if fault == "truncate":
-            body = body[: max(1, len(body) // 2)]
-            length = len(body)  # an honest length for a dishonest body: only JSON parsing fails
+            length = len(pieces[0])  # an honest length for a dishonest body: only JSON fails
         elif fault == "short":
-            body = body[: max(1, len(body) // 2)]  # promise the full length, then hang up
-            self.close_connection = True
+            self.close_connection = True  # promise the full length, then hang up
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -537,7 +580,8 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            for piece in pieces:
+                self.wfile.write(piece)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (e.g. timed out on a slow reply)
 
