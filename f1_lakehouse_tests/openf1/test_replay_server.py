@@ -159,7 +159,7 @@ def test_telemetry_bodies_are_byte_exact_json_of_the_recording() -> None:
         rows[driver] = table.to_pylist()
 
     def expected(selected: list[dict[str, object]]) -> bytes:
-        return ("[" + ", ".join(json.dumps(row) for row in selected) + "]").encode()
+        return json.dumps(selected, separators=(",", ":"), ensure_ascii=False).encode()
 
     lo, hi = "2024-09-22T12:30:00+00:00", "2024-09-22T13:00:00+00:00"
     window = [r for r in rows[1] if lo <= str(r["date"]) < hi]
@@ -184,7 +184,6 @@ def test_json_objects_escape_quote_and_null_like_json_dumps() -> None:
         }
     )
     rows = _json_objects(table).to_pylist()
-    assert rows == [
-        (json.dumps(row, ensure_ascii=False) + ", ").encode() for row in table.to_pylist()
-    ]
-    assert [json.loads(row[:-2]) for row in rows] == table.to_pylist()
+    expected = [json.dumps(r, separators=(",", ":"), ensure_ascii=False) for r in table.to_pylist()]
+    assert rows == [(text + ",").encode() for text in expected]
+    assert [json.loads(row[:-1]) for row in rows] == table.to_pylist()

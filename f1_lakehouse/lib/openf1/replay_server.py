@@ -8,8 +8,8 @@ as instants. The client under test therefore runs unchanged, sockets and all.
 Recording layout per meeting folder: `meetings.json.gz`, `sessions.json.gz` and one folder per
 session (`race_9606/`) holding `<endpoint>.json.gz`, `<endpoint>_by_driver/*.json.gz` (preferred
 over the flat file when both exist: the flat laps file lacks lap 1) and
-`<endpoint>/driver_number=N.parquet` (telemetry, served as API-shaped JSON; the dates the
-recording lost are repaired with the PROVENANCE rule).
+`<endpoint>/driver_number=N.parquet` (telemetry; the dates the recording lost are repaired
+with the PROVENANCE rule). Answers are compact JSON, as the live API (FastAPI) writes them.
 
 Faults are deterministic: whether the n-th request for a URL fails is a hash of (seed, URL, n),
 so a run is reproducible whatever the timing. `--max-consecutive` caps the failures in a row
@@ -148,13 +148,13 @@ class ReplayData:
             parts = [p for p in self._query_telemetry(endpoint, filters) if len(p)]
             pieces: list[Piece] = [b"["]
             for index, part in enumerate(parts):
-                pieces += [b", "] if index else []
+                pieces += [b","] if index else []
                 pieces.append(_joined_rows(part))
             return sum(len(p) for p in parts), [*pieces, b"]"]
         rows = [row for row in self._json_rows(endpoint) if _row_matches(row, filters)]
         if len(rows) > self.max_rows:
             raise ResultTooLarge(f"{len(rows)} rows")
-        return len(rows), [json.dumps(rows).encode()]
+        return len(rows), [_dumps(rows)]
 
     def _json_rows(self, endpoint: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -197,7 +197,8 @@ class ReplayData:
             if path in self._tables:
                 self._tables.move_to_end(path)
                 return self._tables[path]
-        table = pq.read_table(path)
+        with pq.ParquetFile(path) as parquet:  # not read_table: it imports pyarrow.dataset (0.3 s)
+            table = parquet.read()
         if "date" in table.column_names:
             dates, repaired = repair_missing_dates(table["date"])
             micros = _round_to_micros(dates)
@@ -216,37 +217,47 @@ class ReplayData:
         return table
 
 
-def _json_objects(table: pa.Table) -> pa.Array:
-    """Each row as a JSON object followed by `, ` (bytes), built column-wise by Arrow: serving
+def _json_objects(table: pa.Table) -> pa.ChunkedArray | pa.Array:
+    """Each row as a JSON object followed by `,` (bytes), built column-wise by Arrow: serving
     1.5 M telemetry rows through `to_pylist` + `json.dumps` would make the replay, not the
     client, the bottleneck. Strings go through `json.dumps` (escaping); numbers through Arrow's
-    cast; null -> null. The trailing separator lets a response be one slice of the buffer."""
+    cast; null -> null. The trailing separator lets a response be one slice of the buffer.
+    A column with one value throughout (the session, meeting and driver keys of a file) is
+    written once into the text between the others, not once per row."""
     pieces: list[Any] = []
     literal = "{"  # the text before the next column's values
     for name in table.column_names:
         column = table[name]
-        literal += json.dumps(name) + ": "
+        literal += _dumps(name).decode() + ":"
         closing = ""
         if pa.types.is_string(column.type):
             if _needs_escaping(column):
-                values = [None if v is None else json.dumps(v) for v in column.to_pylist()]
+                values = [None if v is None else _dumps(v).decode() for v in column.to_pylist()]
                 text = pa.array(values, type=pa.string())
             elif column.null_count == 0:  # dates: the quotes join the literals around them
                 text, literal, closing = column, literal + '"', '"'
             else:
                 text = pc.binary_join_element_wise('"', column, '"', "")
+        elif _is_constant_int(column):
+            literal += pc.cast(column.slice(0, 1), pa.string())[0].as_py() + ","
+            continue
         elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
             text = pc.cast(column, pa.string())
         else:
             raise ReplayDataError(f"cannot serve telemetry column {name!r} of type {column.type}")
         pieces += [literal, pc.fill_null(text, "null") if text.null_count else text]
-        literal = closing + ", "
-    joined = pc.binary_join_element_wise(*pieces, literal.removesuffix(", ") + "}, ", "")
-    return (
-        pc.cast(joined, pa.binary()).combine_chunks()
-        if isinstance(joined, pa.ChunkedArray)
-        else pc.cast(joined, pa.binary())
-    )
+        literal = closing + ","
+    ending = literal.removesuffix(",") + "},"
+    if not pieces:
+        return pa.array([ending.encode()] * table.num_rows, type=pa.binary())
+    return pc.cast(pc.binary_join_element_wise(*pieces, ending, ""), pa.binary())
+
+
+def _is_constant_int(column: pa.ChunkedArray | pa.Array) -> bool:
+    if not pa.types.is_integer(column.type) or len(column) == 0 or column.null_count:
+        return False
+    bounds = pc.min_max(column)
+    return bool(bounds["min"] == bounds["max"])
 
 
 def _needs_escaping(column: pa.ChunkedArray | pa.Array) -> bool:
@@ -279,12 +290,12 @@ def _select(rows: pa.ChunkedArray, mask: pa.Array | None) -> pa.ChunkedArray:
 
 
 def _joined_rows(rows: pa.Array) -> pa.Buffer:
-    """Rows of `_json_objects` as `row, row, row`: a view of Arrow's value buffer, no Python
+    """Rows of `_json_objects` as `row,row,row`: a view of Arrow's value buffer, no Python
     object per row (a slice or filter result keeps its values contiguous)."""
     _, offsets, values = rows.buffers()
     bounds = np.frombuffer(offsets, dtype=np.int32)[[rows.offset, rows.offset + len(rows)]]
     start, end = int(bounds[0]), int(bounds[1])
-    return values.slice(start, end - start - len(b", "))
+    return values.slice(start, end - start - len(b","))
 
 
 def format_openf1_dates(micros: pa.Array) -> pa.Array:
@@ -304,6 +315,11 @@ def _round_to_micros(dates: pa.Array) -> pa.Array:
     nanos = pc.cast(dates, pa.timestamp("ns", tz="UTC")).cast(pa.int64())
     micros = pc.divide(pc.add(nanos, 500), 1000)  # integer division: dates are after 1970
     return micros.cast(pa.timestamp("us", tz="UTC"))
+
+
+def _dumps(value: Any) -> bytes:
+    """JSON as OpenF1 (FastAPI) writes it: compact, UTF-8 unescaped."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _stem(path: Path) -> str:
