@@ -77,6 +77,8 @@ def test_metadata_reports_drift_and_unrecorded_endpoints(three_runs: Runs) -> No
         assert "no rows" in meta[endpoint]["note"]
     assert "note" not in meta["laps"]
     assert meta["car_data"]["openf1_session_key"] == 9606
+    # Every recorded telemetry body was read straight into Arrow, none through Python dicts.
+    assert meta["car_data"]["record_path_bodies"] == meta["location"]["record_path_bodies"] == 0
     assert meta["car_data"]["path"].endswith("car_data/season=2024/round=18/session=R/data.parquet")
 
 

@@ -229,6 +229,7 @@ def build_telemetry_asset(
         client = openf1.client
         resolved = _resolve(client, key)
         requests, retries = client.stats.requests, client.stats.retry_count
+        record_path = client.stats.record_path_bodies
         step = timedelta(minutes=openf1.telemetry_window_minutes)
         schema = bronze_schema(endpoint)
         try:
@@ -242,6 +243,8 @@ def build_telemetry_asset(
             endpoint, resolved, path, stream.row_count, report.drift, client, requests, retries
         )
         meta["drivers"] = len(drivers)
+        # Bodies that were not plain JSON lists of declared fields, so went through Python dicts.
+        meta["record_path_bodies"] = client.stats.record_path_bodies - record_path
         meta["requests_per_driver"] = report.windows // max(1, len(drivers))
         per_driver = {str(driver): rows for driver, rows in report.rows_per_driver.items()}
         meta["rows_per_driver"] = dg.MetadataValue.json(per_driver)

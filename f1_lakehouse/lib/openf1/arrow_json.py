@@ -21,7 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from f1_lakehouse.lib.openf1.schemas import TIMESTAMP, SchemaDrift, bronze_schema, endpoint_fields
+from f1_lakehouse.lib.openf1.schemas import (
+    TIMESTAMP,
+    SchemaDrift,
+    bronze_schema,
+    coerce_records,
+    endpoint_fields,
+)
 
 _FIELD = "records"
 _OPEN, _CLOSE = b'{"' + _FIELD.encode() + b'": ', b"}"
@@ -64,6 +70,8 @@ def read_body_table(endpoint: str, body: bytes) -> tuple[pa.Table, SchemaDrift] 
     records = pc.list_flatten(lists)
     if records.null_count:
         return None  # a null among the records: not a list of records
+    if len(records) == 0:
+        return coerce_records(endpoint, [])  # `[]`, also what a "no results" 404 becomes
     columns: list[pa.ChunkedArray] = []
     for kind, column in zip(fields.values(), records.flatten(), strict=True):
         if column.null_count == len(column):
