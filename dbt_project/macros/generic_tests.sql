@@ -25,7 +25,7 @@ where not coalesce(({{ expression }}), false)
 {#- Every combination of `columns` in the model exists in `to` (a composite foreign key). -#}
 {% test relationships_combination(model, to, columns) %}
 select {{ columns | join(', ') }}
-from {{ model }} as child
+from (select * from {{ model }}) as child
 where {% for c in columns %}child.{{ c }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
   and not exists (
     select 1 from {{ to }} as parent

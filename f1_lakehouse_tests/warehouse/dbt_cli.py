@@ -43,6 +43,10 @@ def copy_root(source: DataRoot, target: Path) -> DataRoot:
     root = DataRoot(target)
     init_root(root, require_mount=False)
     shutil.copy2(source.warehouse_file, root.warehouse_file)
+    # dbt run in process may leave its last writes in the write-ahead log, not yet checkpointed.
+    wal = source.warehouse_file.with_name(source.warehouse_file.name + ".wal")
+    if wal.exists():
+        shutil.copy2(wal, root.warehouse_file.with_name(root.warehouse_file.name + ".wal"))
     return root
 
 

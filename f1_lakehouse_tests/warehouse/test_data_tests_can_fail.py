@@ -94,3 +94,37 @@ def test_each_corruption_is_caught_by_its_test(corrupted, corruption):
     failed = corrupted.failed_tests()
     for expected in EXPECTED[corruption]:
         assert expected in failed, (corruption, expected, sorted(failed))
+
+
+def test_a_partition_run_tests_its_own_sessions_and_catches_their_corruption(pipeline, tmp_path):
+    """Silver tests of a partition run read only its sessions (session_keys), so adding a session
+    never rescans history; corrupt rows in those sessions still fail them, a test's own `where`
+    (the sector check on accurate laps) still applies, and the other sessions are not read."""
+    root = copy_root(pipeline.root, tmp_path / "root")
+    with duckdb.connect(str(root.warehouse_file)) as con:
+        for name in ("duplicate a lap", "sector sum disagrees", "impossible speed"):
+            con.execute(CORRUPTIONS[name])
+        assert con.execute(
+            "select session_id from silver.silver_car_data where speed_kph = 900"
+        ).fetchall() == [("2024-18-R",)]
+    in_2018 = {
+        ("unique_combination", "silver_laps", None),
+        ("sector_sum_matches_lap_time", "silver_laps", None),
+    }
+    in_2024 = {("value_between", "silver_car_data", "speed_kph")}
+
+    def failed(key: str) -> set:
+        run = run_dbt(
+            ["test", "--select", "path:models/silver", "--exclude", "test_type:unit",
+             "--vars", f'{{"session_keys": ["{key}"]}}'],
+            root, tmp_path / key,
+        )  # fmt: skip
+        assert run.returncode != 0
+        return run.failed_tests()
+
+    assert failed("2018-04-R") == in_2018
+    assert failed("2024-18-R") == in_2024
+    compiled = next(
+        (tmp_path / "2024-18-R" / "target" / "compiled").rglob("*silver_car_data*speed*.sql")
+    )
+    assert "session_id in ('2024-18-R')" in compiled.read_text()

@@ -1,6 +1,18 @@
 -- One row per driver lap with car telemetry: top speed, share of samples at full throttle
 -- (>= 98 %), braking zones (a brake application after at least one sample off the brake) and
 -- DRS use. Samples are matched to the lap they fall in with an ASOF join on the lap start.
+-- Incremental per session (macros/incremental_sessions.sql): a gold build recomputes only the
+-- sessions whose silver was rebuilt since, so adding a session never rereads the history's
+-- telemetry (~0.7 M car samples per race).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_refreshed_sessions() }}",
+    post_hook="{{ record_seen_loads() }}",
+) }}
+-- depends_on: {{ ref('silver_session_loads') }}
+{%- set sessions = refreshed_sessions_filter('session_id') %}
 with samples as (
     select
         session_id,
@@ -14,12 +26,13 @@ with samples as (
             lag(is_braking) over (partition by session_id, driver_number order by sample_utc), false
         ) as brake_starts
     from {{ ref('silver_car_data') }}
+    where {{ sessions }}
 ),
 
 laps as (
     select session_id, driver_number, lap_number, lap_start_utc, lap_end_utc, season, round, session_code
     from {{ ref('fact_laps') }}
-    where lap_start_utc is not null
+    where lap_start_utc is not null and {{ sessions }}
 )
 
 select
