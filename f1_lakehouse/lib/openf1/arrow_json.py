@@ -62,7 +62,7 @@ def read_body_table(endpoint: str, body: bytes) -> tuple[pa.Table, SchemaDrift] 
     reading = pj.ReadOptions(use_threads=False, block_size=len(wrapped) + 1)
     try:
         table = pj.read_json(pa.BufferReader(wrapped), reading, options)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except pa.ArrowException:  # whatever Arrow refuses, the record path judges
         return None
     lists = table[_FIELD]
     if table.num_rows != 1 or lists.null_count:
@@ -81,7 +81,7 @@ def read_body_table(endpoint: str, body: bytes) -> tuple[pa.Table, SchemaDrift] 
                 column.validate(full=True)  # UTF-8: the reader does not check it
             if kind == "ts":
                 column = pc.cast(column, TIMESTAMP)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except pa.ArrowException:  # whatever Arrow refuses, the record path judges
             return None
         columns.append(column)
     rows = len(records)

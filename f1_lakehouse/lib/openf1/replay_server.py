@@ -573,15 +573,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(
         self,
         status: int,
-        payload: Any,
+        payload: dict[str, Any] | list[Piece],
         *,
         headers: dict[str, str] | None = None,
         fault: str | None = None,
     ) -> None:
-        if isinstance(payload, list):
-            pieces: list[Piece] = payload
-        else:
-            pieces = [payload if isinstance(payload, bytes) else json.dumps(payload).encode()]
+        pieces = payload if isinstance(payload, list) else [_dumps(payload)]
         length = sum(len(piece) for piece in pieces)
         if fault in ("truncate", "short"):
             pieces = [b"".join(pieces)[: max(1, length // 2)]]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -133,19 +134,19 @@ def _driver_tables(
         return client.get_table(endpoint, params)
 
     queries = (window_params(session.session_key, d, w) for d in drivers for w in windows)
-    responses = ordered_map(fetch, queries, in_flight)
-    for driver in drivers:
-        parts: list[pa.Table] = []
-        for _ in windows:
-            table, drift = next(responses)
-            report.windows += 1
-            if table.num_rows:
-                report.drift.merge(drift)
-                parts.append(table)
-        if parts:
-            yield driver, pa.concat_tables(parts).combine_chunks()
-        else:
-            report.rows_per_driver[driver] = 0
+    with closing(ordered_map(fetch, queries, in_flight)) as responses:
+        for driver in drivers:
+            parts: list[pa.Table] = []
+            for _ in windows:
+                table, drift = next(responses)
+                report.windows += 1
+                if table.num_rows:
+                    report.drift.merge(drift)
+                    parts.append(table)
+            if parts:
+                yield driver, pa.concat_tables(parts).combine_chunks()
+            else:
+                report.rows_per_driver[driver] = 0
 
 
 def ordered_map(fn: Callable[[A], R], items: Iterable[A], in_flight: int) -> Iterator[R]:
