@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -112,3 +113,12 @@ def test_vectorised_formatting_matches_openf1_form() -> None:
     fast = format_openf1_dates(micros).to_pylist()
     assert fast == [format_openf1_date(d) for d in micros.to_pylist()]
     assert sum(1 for text in fast if "." not in text) == 35
+
+
+def test_repair_keeps_every_recorded_date_exactly() -> None:
+    dates = pq.read_table(CAR_DATA[0], columns=["date"])["date"].combine_chunks()
+    repaired, _ = repair_missing_dates(dates)
+    kept = pc.is_valid(dates)
+    original = pc.filter(dates, kept).cast(pa.int64())
+    # Not via float64: nanosecond dates of 2024 are beyond its 53-bit exact range.
+    assert pc.filter(repaired, kept).cast(pa.int64()).equals(original)

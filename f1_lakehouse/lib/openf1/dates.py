@@ -63,9 +63,12 @@ def repair_missing_dates(dates: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, i
         return dates, 0
     unit_type = dates.type
     ns = pc.cast(dates, pa.timestamp("ns", tz=getattr(unit_type, "tz", None)))
-    values = ns.cast(pa.int64()).to_numpy(zero_copy_only=False).copy()
-    null_mask = np.asarray(ns.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    idx = np.flatnonzero(null_mask)
+    # Exact int64 nanoseconds (nulls as 0, replaced below) and null positions, both via Arrow:
+    # to_numpy of an array with nulls would go through pandas and float64.
+    values = ns.cast(pa.int64()).fill_null(0).to_numpy().copy()
+    idx = pc.indices_nonzero(ns.is_null()).to_numpy()
+    null_mask = np.zeros(len(values), dtype=bool)
+    null_mask[idx] = True
     if idx[0] == 0:
         raise DateRepairError(
             "the first row has no date, so there is no previous date to repair from"
