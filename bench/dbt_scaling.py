@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -67,21 +68,29 @@ class Dbt:
         }
         self.env.pop("F1_LAKEHOUSE_DBT_TARGET", None)
 
-    def build(self, select: str, keys: list[str] | None = None) -> tuple[float, dict[str, float]]:
-        """Whole-process wall time of one `dbt build`, and each node's own time."""
+    def build(
+        self, select: str, keys: list[str] | None = None
+    ) -> tuple[float, float, dict[str, float]]:
+        """Whole-process wall and CPU time of one `dbt build` (CPU is the steadier figure on a
+        shared machine), and each node's own time."""
         target = self.work / "target"
         command = [
             str(BIN / "dbt"), *build_args(keys), "--select", select,
             "--project-dir", str(self.project_dir), "--profiles-dir", str(self.project_dir),
             "--target-path", str(target), "--log-path", str(self.work / "logs"),
         ]  # fmt: skip
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _children_cpu()
         done = subprocess.run(command, env=self.env, capture_output=True, text=True)
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout[-4000:]}")
         results = json.loads((target / "run_results.json").read_text())["results"]
-        return wall, {r["unique_id"]: r["execution_time"] for r in results}
+        return wall, cpu, {r["unique_id"]: r["execution_time"] for r in results}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def land_source(root: Root) -> None:
@@ -141,6 +150,7 @@ def main() -> None:
         history = [SOURCE_KEY]
         measured = 0
         totals: dict[int, float] = {}
+        cpus: dict[int, float] = {}
         for size in sizes:
             wanted = size - telemetry_sessions(root_path)
             if wanted > 0:
@@ -149,23 +159,26 @@ def main() -> None:
                 add_history(dbt, extra)
                 history += extra
             held = telemetry_sessions(root_path)
-            silver_s, gold_s, total_s, nodes = [], [], [], {}
+            silver_s, gold_s, total_s, cpu_s, nodes = [], [], [], [], {}
             for _ in range(args.runs):
                 key = new_key(measured)
                 measured += 1
                 replicate(root_path, key)
-                silver, silver_nodes = dbt.build(SILVER_SELECT, [key])
-                gold, gold_nodes = dbt.build(GOLD_SELECT)
+                silver, silver_cpu, silver_nodes = dbt.build(SILVER_SELECT, [key])
+                gold, gold_cpu, gold_nodes = dbt.build(GOLD_SELECT)
                 silver_s.append(silver)
                 gold_s.append(gold)
                 total_s.append(silver + gold)
+                cpu_s.append(silver_cpu + gold_cpu)
                 nodes = {**silver_nodes, **gold_nodes}
             totals[size] = statistics.median(total_s)
+            cpus[size] = statistics.median(cpu_s)
             runs = ", ".join(f"{t:.1f}" for t in total_s)
             print(
                 f"N = {held:>3}: add one telemetry session: silver {statistics.median(silver_s):5.1f} s"
-                f" + gold {statistics.median(gold_s):5.1f} s = {totals[size]:5.1f} s median"
-                f"  (runs: {runs})",
+                f" + gold {statistics.median(gold_s):5.1f} s = {totals[size]:5.1f} s wall median"
+                f"  (runs: {runs}), CPU {cpus[size]:5.1f} s"
+                f"  [load average {os.getloadavg()[1]:.1f}]",
                 flush=True,
             )
             slowest = sorted(nodes.items(), key=lambda item: -item[1])[:6]
@@ -175,7 +188,10 @@ def main() -> None:
             )
         if len(totals) > 1:
             first, last = min(totals), max(totals)
-            print(f"t(N={last}) / t(N={first}) = {totals[last] / totals[first]:.2f}   target ≤ 1.3")
+            print(
+                f"t(N={last}) / t(N={first}) = {totals[last] / totals[first]:.2f} wall, "
+                f"{cpus[last] / cpus[first]:.2f} CPU   target ≤ 1.3"
+            )
     finally:
         if args.keep or not owned:
             print(f"data root kept at {root_path}")

@@ -120,21 +120,3 @@
     source_rank = min(source_rank) over (partition by session_id)
     and row_number() over (partition by {{ keys | join(', ') }} order by source_rank, {{ order_by }}) = 1
 {%- endmacro %}
-
-{#- Every session key with a bronze file of any source and table, from the hive folders (no file
-    is read). -#}
-{% macro bronze_session_ids() -%}
-    {%- set sessions = [] -%}
-    {%- if execute -%}
-        {%- set base = env_var('F1_LAKEHOUSE_ROOT', '../.lakehouse') ~ '/bronze' -%}
-        {%- set pattern = '/season=([0-9]{4})/round=([0-9]{2})/session=(FP1|FP2|FP3|SQ|S|Q|R)/' -%}
-        {%- set sql -%}
-            select distinct regexp_replace(regexp_extract(file, '{{ pattern }}'), '{{ pattern }}', '\1-\2-\3') as key
-            from glob('{{ base }}/*/*/season=*/round=*/session=*/*.parquet')
-            where regexp_matches(file, '{{ pattern }}')
-            order by key
-        {%- endset -%}
-        {%- for row in run_query(sql) -%}{%- do sessions.append(row[0]) -%}{%- endfor -%}
-    {%- endif -%}
-    {{ return(sessions) }}
-{%- endmacro %}

@@ -38,10 +38,13 @@ class DbtRun:
         return failed
 
 
-def copy_root(source: DataRoot, target: Path) -> DataRoot:
-    """A fresh data root holding a copy of `source`'s warehouse (no bronze)."""
+def copy_root(source: DataRoot, target: Path, bronze: bool = False) -> DataRoot:
+    """A fresh data root holding a copy of `source`'s warehouse, and with `bronze` its bronze
+    files (hard links: bronze files are written once, never changed in place)."""
     root = DataRoot(target)
     init_root(root, require_mount=False)
+    if bronze:
+        shutil.copytree(source.bronze, root.bronze, copy_function=os.link, dirs_exist_ok=True)
     shutil.copy2(source.warehouse_file, root.warehouse_file)
     # dbt run in process may leave its last writes in the write-ahead log, not yet checkpointed.
     wal = source.warehouse_file.with_name(source.warehouse_file.name + ".wal")

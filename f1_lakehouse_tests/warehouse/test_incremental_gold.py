@@ -1,11 +1,16 @@
 """telemetry_lap_summary is incremental per session: a gold build recomputes exactly the sessions
-whose silver load changed (silver_session_loads), never rereads the others' telemetry, replaces a
-re-landed session instead of duplicating it, drops a session silver no longer holds, and
-recomputes everything when it has no record of what it saw or its logic changed."""
+whose silver inputs were rebuilt (the silver load log, silver.session_loads), never rereads the
+others' telemetry, replaces a re-landed session instead of duplicating it, drops a session
+silver no longer holds, and recomputes everything when it has no record of what it saw or its
+logic changed."""
+
+import json
 
 import duckdb
 import pytest
 
+from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse_tests.conftest import OPENF1_SESSIONS, PIPELINE_SESSIONS, RESULT_SESSIONS
 from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
 
 SESSION = "2024-18-R"  # the recorded session with telemetry
@@ -14,71 +19,93 @@ SUMMARY = (
     "top_speed_kph, avg_speed_kph, full_throttle_share, braking_zones, drs_open_share "
     "from gold.telemetry_lap_summary order by all"
 )
+DRIVER_1_TOP_SPEEDS = (
+    "select sum(top_speed_kph), count(*) from gold.telemetry_lap_summary "
+    f"where session_id = '{SESSION}' and driver_number = '1'"
+)
+SPEED_UP_DRIVER_1 = (
+    "update silver.silver_car_data set speed_kph = speed_kph + 1 "
+    f"where session_id = '{SESSION}' and driver_number = '1'"
+)
+
+
+class Warehouse:
+    """A copy of the built warehouse (and its bronze), to run dbt against."""
+
+    def __init__(self, pipeline, path) -> None:
+        self.root = copy_root(pipeline.root, path / "root", bronze=True)
+        self.path = path
+        self.runs = 0
+
+    def sql(self, statement: str) -> list[tuple]:
+        with duckdb.connect(str(self.root.warehouse_file)) as con:
+            return con.execute(statement).fetchall()
+
+    def dbt(self, *args: str) -> None:
+        self.runs += 1
+        run = run_dbt(list(args), self.root, self.path / f"run{self.runs}")
+        assert run.returncode == 0, run.output[-3000:]
+
+    def silver(self, model: str, keys: list[str] | None = None) -> None:
+        """Rebuild one silver model, for `keys` (a partition run) or whole (no keys)."""
+        vars_ = ["--vars", json.dumps({"session_keys": keys})] if keys else []
+        self.dbt("run", "--select", model, *vars_)
+
+    def gold(self, *extra: str) -> None:
+        self.dbt("run", "--select", "telemetry_lap_summary", *extra)
 
 
 @pytest.fixture
-def warehouse(pipeline, tmp_path):
-    """A copy of the built warehouse, and a way to rebuild telemetry_lap_summary in it."""
-    root = copy_root(pipeline.root, tmp_path / "root")
-    runs = iter(range(100))
-
-    def sql(statement: str) -> list[tuple]:
-        with duckdb.connect(str(root.warehouse_file)) as con:
-            return con.execute(statement).fetchall()
-
-    def rebuild(*extra: str) -> None:
-        run = run_dbt(
-            ["run", "--select", "telemetry_lap_summary", *extra],
-            root,
-            tmp_path / f"run{next(runs)}",
-        )
-        assert run.returncode == 0, run.output[-3000:]
-
-    return sql, rebuild
+def warehouse(pipeline, tmp_path) -> Warehouse:
+    return Warehouse(pipeline, tmp_path)
 
 
-def _top_speed(sql) -> int:
-    return sql(
-        "select sum(top_speed_kph) from gold.telemetry_lap_summary where session_id = "
-        f"'{SESSION}' and driver_number = '1'"
-    )[0][0]
-
-
-def test_only_sessions_with_a_new_silver_load_are_recomputed(warehouse):
-    sql, rebuild = warehouse
-    rows, speed = sql(SUMMARY), _top_speed(sql)
-    assert len(rows) > 1000
-    # Silver changes without a load (what a rescan of history would pick up): nothing recomputed.
-    sql(
-        f"update silver.silver_car_data set speed_kph = speed_kph + 1 "
-        f"where session_id = '{SESSION}' and driver_number = '1'"
+def test_every_silver_model_logs_every_session_it_rebuilt(warehouse):
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    silver = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "silver"
+    }
+    logged = warehouse.sql(
+        "select model, count(distinct session_id), count(*) from silver.session_loads group by 1"
     )
-    rebuild()
-    assert sql(SUMMARY) == rows
-    # A silver run rebuilds the session (a new load): it is replaced, not duplicated.
-    sql(f"update silver.silver_session_loads set load_id = 'reload' where session_id = '{SESSION}'")
-    rebuild()
-    assert len(sql(SUMMARY)) == len(rows)
-    laps = sql(
-        "select count(*) from gold.telemetry_lap_summary "
-        f"where session_id = '{SESSION}' and driver_number = '1'"
-    )[0][0]
-    assert _top_speed(sql) == speed + laps
-    incremental = sql(SUMMARY)
-    # ... and the result is what a full rebuild computes.
-    rebuild("--full-refresh")
-    assert sql(SUMMARY) == incremental
+    sessions = len(PIPELINE_SESSIONS + RESULT_SESSIONS + OPENF1_SESSIONS)
+    assert {model for model, _, _ in logged} == silver
+    assert {(n, rows) for _, n, rows in logged} == {(sessions, sessions)}
+
+
+def test_only_sessions_whose_silver_was_rebuilt_are_recomputed(warehouse):
+    rows = warehouse.sql(SUMMARY)
+    ((speed, laps),) = warehouse.sql(DRIVER_1_TOP_SPEEDS)
+    assert len(rows) > 1000 and laps > 50
+    # Silver changed with no silver run (what a rescan of history would pick up): not recomputed.
+    warehouse.sql(SPEED_UP_DRIVER_1)
+    warehouse.gold()
+    assert warehouse.sql(SUMMARY) == rows
+    # A partition run of one other silver input (the laps behind fact_laps) logs a load of the
+    # session: it is recomputed, from the changed car data, and replaced, not duplicated.
+    warehouse.silver("silver_laps", [SESSION])
+    warehouse.gold()
+    assert warehouse.sql(DRIVER_1_TOP_SPEEDS) == [(speed + laps, laps)]
+    assert len(warehouse.sql(SUMMARY)) == len(rows)
+    incremental = warehouse.sql(SUMMARY)
+    warehouse.gold("--full-refresh")
+    assert warehouse.sql(SUMMARY) == incremental
+    # Re-landing the car data restores it, and gold follows.
+    warehouse.silver("silver_car_data", [SESSION])
+    warehouse.gold()
+    assert warehouse.sql(SUMMARY) == rows
 
 
 def test_a_session_silver_no_longer_holds_is_dropped(warehouse):
-    sql, rebuild = warehouse
-    # A full silver rebuild whose bronze lost the session: no load, no silver rows.
-    sql(f"delete from silver.silver_session_loads where session_id = '{SESSION}'")
-    sql(f"delete from silver.silver_car_data where session_id = '{SESSION}'")
-    rebuild()
-    assert sql(
-        f"select count(*) from gold.telemetry_lap_summary where session_id = '{SESSION}'"
-    ) == [(0,)]
+    # A full rebuild of the car data after the session's bronze went away.
+    for path in warehouse.root.bronze.glob("openf1/car_data/season=2024/round=18/session=R/*"):
+        path.unlink()
+    warehouse.silver("silver_car_data")
+    warehouse.gold()
+    count = f"select count(*) from gold.telemetry_lap_summary where session_id = '{SESSION}'"
+    assert warehouse.sql(count) == [(0,)]
 
 
 @pytest.mark.parametrize(
@@ -89,13 +116,10 @@ def test_a_session_silver_no_longer_holds_is_dropped(warehouse):
     ],
 )
 def test_everything_is_recomputed_without_a_record_of_the_same_logic(warehouse, forget):
-    sql, rebuild = warehouse
-    speed = _top_speed(sql)
-    sql(
-        f"update silver.silver_car_data set speed_kph = speed_kph + 1 "
-        f"where session_id = '{SESSION}' and driver_number = '1'"
-    )
-    sql(forget)
-    rebuild()
-    assert _top_speed(sql) > speed
-    assert sql("select count(*) from gold.telemetry_lap_summary__seen_loads")[0][0] >= 22
+    ((speed, laps),) = warehouse.sql(DRIVER_1_TOP_SPEEDS)
+    warehouse.sql(SPEED_UP_DRIVER_1)
+    warehouse.sql(forget)
+    warehouse.gold()
+    assert warehouse.sql(DRIVER_1_TOP_SPEEDS) == [(speed + laps, laps)]
+    seen = warehouse.sql("select count(*) from gold.telemetry_lap_summary__seen_loads")
+    assert seen == [(len(PIPELINE_SESSIONS + RESULT_SESSIONS + OPENF1_SESSIONS),)]

@@ -2,8 +2,8 @@
 -- (>= 98 %), braking zones (a brake application after at least one sample off the brake) and
 -- DRS use. Samples are matched to the lap they fall in with an ASOF join on the lap start.
 -- Incremental per session (macros/incremental_sessions.sql): a gold build recomputes only the
--- sessions whose silver was rebuilt since, so adding a session never rereads the history's
--- telemetry (~0.7 M car samples per race).
+-- sessions whose silver (car data, or the laps behind fact_laps) was rebuilt since, so adding a
+-- session never rereads the history's telemetry (~0.7 M car samples per race).
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -11,7 +11,6 @@
     pre_hook="{{ delete_refreshed_sessions() }}",
     post_hook="{{ record_seen_loads() }}",
 ) }}
--- depends_on: {{ ref('silver_session_loads') }}
 {%- set sessions = refreshed_sessions_filter('session_id') %}
 with samples as (
     select
