@@ -128,3 +128,10 @@ def test_a_failing_data_test_fails_the_step_names_the_test_and_fails_the_check(l
     assert not evaluation.passed
     named = [row["test"] for row in evaluation.metadata["not_passed"].value]
     assert SEASON_RANGE_TEST in named
+
+
+def test_the_warehouse_is_released_when_dbt_is_done(landed: Pipeline):
+    """A read-only reader in the same process (the dashboard export after gold) is not refused
+    for a configuration clash with a connection dbt left open."""
+    with duckdb.connect(str(landed.root.warehouse_file), read_only=True) as con:
+        assert con.execute("select count(*) from gold.dim_sessions").fetchone()[0] == 1

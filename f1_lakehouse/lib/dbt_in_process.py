@@ -136,6 +136,22 @@ def step_selection(
     return ["--select", *models, *tests] if models or tests else []
 
 
+def release_warehouse() -> None:
+    """Close dbt's DuckDB connection once an invocation is over.
+
+    A `dbt` process lets go of the warehouse file when it exits; in process, dbt-duckdb keeps
+    its connection open, and the next reader in this process (the dashboard export, a
+    read-only query) would be refused for opening the file with another configuration."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.factory import reset_adapters
+
+    reset_adapters()
+    environment = getattr(DuckDBConnectionManager, "_ENV", None)
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
 def ensure_same_project(manifest: Any, dagster_manifest: Mapping[str, Any]) -> None:
     """Fail clearly when the dbt files no longer match the manifest Dagster's assets were
     built from (a model added or removed since `make manifest`)."""
@@ -228,6 +244,7 @@ class InProcessDbt(dg.ConfigurableResource):
         finally:
             # Never leave dbt writing to DuckDB behind a failed step: let it finish first.
             worker.join()
+            release_warehouse()
             shutil.rmtree(target_path, ignore_errors=True)
         selected_checks = set(context.selected_asset_check_keys)
         for asset, outcomes in group_by_asset(tests).items():
