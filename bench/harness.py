@@ -31,6 +31,7 @@ SILVER_TO_GOLD = "group:silver or group:gold"
 class Measurement:
     wall_s: float
     peak_rss_mb: float
+    cpu_s: float = 0.0  # user + system of the process tree: steadier than wall on a busy machine
 
 
 def machine() -> str:
@@ -87,7 +88,7 @@ class Root:
         wall = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) != 0:
             raise RuntimeError(f"{' '.join(args)} failed:\n{output[-4000:]}")
-        return Measurement(wall, usage.ru_maxrss / 1024)
+        return Measurement(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
     def materialize(self, selection: str, partition: str | None = None) -> Measurement:
         args = [*DAGSTER, "--select", selection]
@@ -103,10 +104,14 @@ def median_of(
     """Median wall time (and the peak RSS of that run's set: the max) of `runs` runs."""
     samples = [measure() for _ in range(runs)]
     wall = statistics.median(s.wall_s for s in samples)
-    return Measurement(wall, max(s.peak_rss_mb for s in samples)), samples
+    cpu = statistics.median(s.cpu_s for s in samples)
+    return Measurement(wall, max(s.peak_rss_mb for s in samples), cpu), samples
 
 
 def report(label: str, result: Measurement, samples: list[Measurement], target: str = "") -> None:
     walls = ", ".join(f"{s.wall_s:.1f}" for s in samples)
-    line = f"{label:<58} median {result.wall_s:6.1f} s  (runs: {walls})  peak RSS {result.peak_rss_mb:7.0f} MB"
+    line = (
+        f"{label:<58} median {result.wall_s:6.1f} s  (runs: {walls})  CPU {result.cpu_s:5.1f} s"
+        f"  peak RSS {result.peak_rss_mb:7.0f} MB"
+    )
     print(line + (f"   target {target}" if target else ""), flush=True)
