@@ -52,7 +52,7 @@ def build_history(root: Root, keys: list[str]) -> None:
     )
     root.run([*_dagster(), "--select", "group:gold"])
     print(
-        f"  (built history up to {len(keys) + 1} sessions in {time.perf_counter() - started:.0f} s)",
+        f"  (built {len(keys)} more sessions of history in {time.perf_counter() - started:.0f} s)",
         flush=True,
     )
 
