@@ -46,7 +46,7 @@ def copy_root(source: DataRoot, target: Path, bronze: bool = False) -> DataRoot:
     if bronze:
         shutil.copytree(source.bronze, root.bronze, copy_function=os.link, dirs_exist_ok=True)
     shutil.copy2(source.warehouse_file, root.warehouse_file)
-    # dbt run in process may leave its last writes in the write-ahead log, not yet checkpointed.
+    # A warehouse still open in some process keeps its last writes in the WAL until checkpointed.
     wal = source.warehouse_file.with_name(source.warehouse_file.name + ".wal")
     if wal.exists():
         shutil.copy2(wal, root.warehouse_file.with_name(root.warehouse_file.name + ".wal"))
