@@ -121,4 +121,6 @@ def constructor_refs(season: int, round_number: int, table: str = "results") -> 
         join {_csv("constructors")} c using (constructorId)
         where ra.year = ? and ra.round = ?
     """
-    return {row["driver_number"]: row["constructorRef"] for row in _rows(sql, [season, round_number])}
+    return {
+        row["driver_number"]: row["constructorRef"] for row in _rows(sql, [season, round_number])
+    }

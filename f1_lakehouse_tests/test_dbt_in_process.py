@@ -23,7 +23,8 @@ from f1_lakehouse.lib.dbt_project import dbt_project
 from f1_lakehouse_tests.conftest import Pipeline, make_root
 
 DIM_SESSIONS = dg.AssetKey(["gold", "dim_sessions"])
-SEASON_RANGE_TEST = "value_between_dim_sessions_season__2100__1950"
+SESSION_ID_UNIQUE_TEST = "unique_dim_sessions_session_id"
+SEASON_RANGE = "CHECK((season BETWEEN 1950 AND 2100))"
 
 
 def test_every_tested_model_has_exactly_one_dbt_tests_check():
@@ -84,7 +85,7 @@ def test_full_run_reports_one_passed_check_per_tested_model(landed: Pipeline):
     assert evaluations and all(e.check_name == CHECK_NAME for e in evaluations)
     assert all(e.passed for e in evaluations), [e.asset_key for e in evaluations if not e.passed]
     by_asset = {e.asset_key: e for e in evaluations}
-    assert by_asset[DIM_SESSIONS].metadata["tests"].value >= 5
+    assert by_asset[dg.AssetKey(["gold", "fact_laps"])].metadata["tests"].value >= 4
     assert dg.AssetKey(["silver", "silver_laps"]) in by_asset
 
 
@@ -114,6 +115,30 @@ def test_a_subset_builds_only_what_was_selected(landed: Pipeline):
 
 def test_a_failing_data_test_fails_the_step_names_the_test_and_fails_the_check(landed: Pipeline):
     warehouse = str(landed.root.warehouse_file)
+    with duckdb.connect(warehouse) as con:  # every session twice: dim_sessions' key repeats
+        con.execute("create table silver.sessions_kept as select * from silver.silver_sessions")
+        con.execute("insert into silver.silver_sessions select * from silver.sessions_kept")
+    try:
+        result = _materialize_dim_sessions(landed)
+    finally:
+        with duckdb.connect(warehouse) as con:
+            con.execute("delete from silver.silver_sessions")
+            con.execute("insert into silver.silver_sessions select * from silver.sessions_kept")
+            con.execute("drop table silver.sessions_kept")
+    assert not result.success
+    failure = result.failure_data_for_node("gold_dbt_models")
+    assert failure is not None and SESSION_ID_UNIQUE_TEST in str(failure.error)
+    [evaluation] = result.get_asset_check_evaluations()
+    assert not evaluation.passed
+    named = [row["test"] for row in evaluation.metadata["not_passed"].value]
+    assert named == [SESSION_ID_UNIQUE_TEST]
+    assert _materialize_dim_sessions(landed).success  # the clean silver builds it again
+
+
+def test_a_broken_constraint_fails_the_step_names_it_and_keeps_the_table(landed: Pipeline):
+    """Gold's row rules are contract constraints: DuckDB refuses the new table, so the step
+    fails naming the rule and the table keeps its rows."""
+    warehouse = str(landed.root.warehouse_file)
     with duckdb.connect(warehouse) as con:
         con.execute("update silver.silver_sessions set season = 1900")
     try:
@@ -123,11 +148,12 @@ def test_a_failing_data_test_fails_the_step_names_the_test_and_fails_the_check(l
             con.execute("update silver.silver_sessions set season = 2018")
     assert not result.success
     failure = result.failure_data_for_node("gold_dbt_models")
-    assert failure is not None and SEASON_RANGE_TEST in str(failure.error)
-    [evaluation] = result.get_asset_check_evaluations()
-    assert not evaluation.passed
-    named = [row["test"] for row in evaluation.metadata["not_passed"].value]
-    assert SEASON_RANGE_TEST in named
+    assert failure is not None
+    assert "model.f1_lakehouse.dim_sessions" in str(failure.error)
+    assert SEASON_RANGE in str(failure.error)
+    assert not result.asset_materializations_for_node("gold_dbt_models")
+    with duckdb.connect(warehouse, read_only=True) as con:
+        assert con.execute("select season from gold.dim_sessions").fetchall() == [(2018,)]
 
 
 def test_the_warehouse_is_released_when_dbt_is_done(landed: Pipeline):

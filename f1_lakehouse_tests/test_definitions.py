@@ -14,17 +14,29 @@ def _graph():
 def test_bronze_silver_and_gold_are_one_lineage():
     graph = _graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"bronze/fastf1/laps", "bronze/fastf1/results", "bronze/fastf1/calendar",
-            "bronze/openf1/car_data", "silver/silver_laps", "gold/driver_session_summary"} <= keys
+    assert {
+        "bronze/fastf1/laps",
+        "bronze/fastf1/results",
+        "bronze/fastf1/calendar",
+        "bronze/openf1/car_data",
+        "silver/silver_laps",
+        "gold/driver_session_summary",
+    } <= keys
     laps_parents = graph.get(dg.AssetKey(["silver", "silver_laps"])).parent_keys
     assert dg.AssetKey(["bronze", "fastf1", "laps"]) in laps_parents
 
 
 def test_session_assets_share_the_dynamic_session_partitions():
     graph = _graph()
-    for key in (["bronze", "fastf1", "laps"], ["bronze", "openf1", "laps"], ["silver", "silver_laps"]):
+    for key in (
+        ["bronze", "fastf1", "laps"],
+        ["bronze", "openf1", "laps"],
+        ["silver", "silver_laps"],
+    ):
         partitions = graph.get(dg.AssetKey(key)).partitions_def
-        assert isinstance(partitions, dg.DynamicPartitionsDefinition) and partitions.name == "sessions"
+        assert (
+            isinstance(partitions, dg.DynamicPartitionsDefinition) and partitions.name == "sessions"
+        )
 
 
 def test_duckdb_writers_share_one_pool_of_size_one():

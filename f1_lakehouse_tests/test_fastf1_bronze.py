@@ -128,7 +128,9 @@ def _materialize_fastf1(root, key: str) -> dg.ExecuteInProcessResult:
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [key])
         return dg.materialize(
-            [fastf1_session_tables], partition_key=key, instance=instance,
+            [fastf1_session_tables],
+            partition_key=key,
+            instance=instance,
             resources={"data_root": DataRootResource(path=str(root.path))},
         )
 
@@ -154,6 +156,9 @@ def test_an_outage_of_one_table_keeps_the_rows_already_landed(data_root, monkeyp
     monkeypatch.setattr(fastf1_assets, "extract_tables", laps_gone)
     result = _materialize_fastf1(data_root, "2023-04-SQ")
     assert laps.read_bytes() == before
-    events = {e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
+    events = {
+        e.asset_key.path[-1]: e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
     assert "kept the previous partition (233 rows)" in events["laps"]["missing"].value
     assert events["laps"]["dagster/row_count"].value == 233

@@ -13,16 +13,20 @@ import logging
 import tarfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import fastf1
 import pandas as pd
 import requests
-import requests_cache
-from fastf1.req import Cache
 
 from f1_lakehouse.lib.session_keys import SessionKey, session_code
 from f1_lakehouse.lib.settings import BUNDLED_DATA, DataRoot, SourceMode
+
+if TYPE_CHECKING:
+    import fastf1.core
+
+# FastF1 itself is imported on first use (about a second): processes that never load a FastF1
+# session (OpenF1 and gold runs, sensors, the webserver's code server) do not pay for it.
 
 REPLAY_TARBALL = BUNDLED_DATA / "replay" / "fastf1" / "fastf1-test-data_http_cache.tar.gz"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -42,6 +46,8 @@ class SessionNotInSchedule(LookupError):
 
 def configure(mode: SourceMode, root: DataRoot) -> None:
     """Point FastF1 at its cache for `mode`; idempotent within a process."""
+    from fastf1.req import Cache
+
     global _configured
     with _lock:
         if _configured == (mode, root.path):
@@ -57,6 +63,9 @@ def configure(mode: SourceMode, root: DataRoot) -> None:
 
 
 def _configure_replay(folder: Path) -> None:
+    import requests_cache
+    from fastf1.req import Cache
+
     http_cache = _extract_recordings(folder)
     func_cache = folder / "func_cache"
     func_cache.mkdir(parents=True, exist_ok=True)
@@ -103,6 +112,8 @@ def _block_network() -> None:
 
 def event_schedule(season: int) -> pd.DataFrame:
     """The season's calendar from FastF1, without testing events."""
+    import fastf1
+
     return fastf1.get_event_schedule(season, include_testing=False)
 
 
@@ -150,6 +161,8 @@ def session_name_for(key: SessionKey) -> str:
 
 def load_session(key: SessionKey, telemetry: bool) -> fastf1.core.Session:
     """Load one session once, with every table FastF1 has for it."""
+    import fastf1
+
     session = fastf1.get_session(key.season, key.round, session_name_for(key))
     session.load(laps=True, telemetry=telemetry, weather=True, messages=True)
     return session

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import fastf1
 import pandas as pd
 import pyarrow as pa
-from fastf1.exceptions import DataNotLoadedError
+
+if TYPE_CHECKING:
+    import fastf1.core
 
 MS = "ms"  # a pandas Timedelta column → int64 milliseconds
 TS = "ts"  # a naive-UTC pandas datetime column → timestamp[ms, UTC]
@@ -221,6 +223,8 @@ def _safe(
     getter: Callable[[], pd.DataFrame | None], what: str
 ) -> tuple[pd.DataFrame | None, str | None]:
     """Read a FastF1 property, turning 'not recorded' into a reason instead of a failure."""
+    from fastf1.exceptions import DataNotLoadedError  # loaded with the session already
+
     try:
         frame = getter()
     except DataNotLoadedError:
@@ -231,6 +235,8 @@ def _safe(
 
 
 def _telemetry(getter: Callable[[], dict], what: str) -> tuple[pd.DataFrame | None, str | None]:
+    from fastf1.exceptions import DataNotLoadedError
+
     try:
         per_driver = getter()
     except DataNotLoadedError:
@@ -243,6 +249,8 @@ def _telemetry(getter: Callable[[], dict], what: str) -> tuple[pd.DataFrame | No
 
 def session_info_frame(session: fastf1.core.Session) -> pd.DataFrame:
     """Flatten FastF1's session_info (livetiming SessionInfo) plus the calendar's event fields."""
+    from fastf1.exceptions import DataNotLoadedError
+
     try:
         info = session.session_info or {}
     except DataNotLoadedError:

@@ -1,6 +1,10 @@
-"""Every kind of data test can fail: corrupt a copy of the built warehouse, rebuild gold from
-the corrupted silver, run `dbt test`, and find each corruption caught by the test meant for it.
-(The same tests passed on the clean data: the pipeline fixture's dbt build succeeded.)"""
+"""Every kind of data test and gold constraint can fail: corrupt a copy of the built warehouse,
+rebuild gold from the corrupted silver, and find each corruption caught by the rule meant for it.
+(The same rules passed on the clean data: the pipeline fixture's dbt build succeeded.)
+
+Gold's row rules (not null, ranges, accepted values, row invariants) are enforced constraints of
+the models' contracts: DuckDB refuses the rebuild, naming the rule, and the table keeps its rows.
+Rules across rows or tables (uniqueness, relationships, standings) are data tests."""
 
 import duckdb
 import pytest
@@ -40,21 +44,12 @@ EXPECTED = {
         ("unique_combination", "silver_laps", None),
         ("unique_combination", "fact_laps", None),
     ],
-    "null a key": [("not_null", "silver_results", "driver_number")],
     "break a relationship": [("relationships", "silver_pit_stops", "session_id")],
     "sector sum disagrees": [
         ("sector_sum_matches_lap_time", "silver_laps", None),
         ("sector_sum_matches_lap_time", "fact_laps", None),
     ],
-    "negative lap time": [
-        ("value_between", "silver_laps", "lap_time_ms"),
-        ("value_between", "fact_laps", "lap_time_ms"),
-    ],
-    "points against the era rules": [("accepted_values", "points_audit", "matches_rules")],
-    "points going down": [
-        ("value_between", "silver_results", "points"),
-        ("non_decreasing", "driver_standings", None),
-    ],
+    "standings going down": [("non_decreasing", "driver_standings", None)],
     "two current versions": [
         ("scd2_valid_history", "dim_drivers", None),
         ("unique_combination", "dim_drivers", None),  # (driver_key, valid_from)
@@ -63,25 +58,79 @@ EXPECTED = {
         ("unique_combination", "session_leaderboard", None),
         ("contiguous_positions", "session_leaderboard", None),
     ],
-    "unknown session code": [("accepted_values", "silver_sessions", "session_code")],
     "impossible speed": [("value_between", "silver_car_data", "speed_kph")],
+}
+
+
+# Corruptions that break a gold model's constraint: (model, the constraint DuckDB reports,
+# the silver test that also fails, or None).
+REFUSED = {
+    "null a key": (
+        "session_leaderboard",
+        "NOT NULL constraint failed: session_leaderboard__dbt_tmp.driver_number",
+        ("not_null", "silver_results", "driver_number"),
+    ),
+    "negative lap time": (
+        "fact_laps",
+        "CHECK((lap_time_ms BETWEEN 30000 AND 600000))",
+        ("value_between", "silver_laps", "lap_time_ms"),
+    ),
+    "points against the era rules": (
+        "points_audit",
+        "CHECK((matches_rules IN (true)))",
+        None,
+    ),
+    "points going down": (
+        "team_event_summary",
+        "CHECK((points BETWEEN 0 AND 80))",
+        ("value_between", "silver_results", "points"),
+    ),
+    "unknown session code": (
+        "dim_sessions",
+        "CHECK((session_code IN ('FP1', 'FP2', 'FP3', 'SQ', 'S', 'Q', 'R')))",
+        ("accepted_values", "silver_sessions", "session_code"),
+    ),
+}
+
+# Gold rows that pass every constraint yet break a rule across rows: written into the rebuilt
+# gold tables (DuckDB checks the constraints on this update too). Charles Leclerc's points after
+# 2022's second round set to that round's points alone: below his 26 after round 1.
+GOLD_CORRUPTIONS = {
+    "standings going down": "update gold.driver_standings set points = round_points "
+    "where season = 2022 and round = 2 and driver_key = 'LEC'",
 }
 
 
 @pytest.fixture(scope="module")
 def corrupted(pipeline, tmp_path_factory):
-    """A copy of the built warehouse with every corruption applied, gold rebuilt, then tested."""
+    """A copy of the built warehouse with every test corruption applied, gold rebuilt, then
+    tested."""
     work = tmp_path_factory.mktemp("corrupted")
     root = copy_root(pipeline.root, work / "root")
     with duckdb.connect(str(root.warehouse_file)) as con:
-        for sql in CORRUPTIONS.values():
-            con.execute(sql)
+        for name, sql in CORRUPTIONS.items():
+            if name not in REFUSED:
+                con.execute(sql)
     rebuilt = run_dbt(["run", "--select", "path:models/gold"], root, work / "gold")
-    assert rebuilt.returncode == 0, rebuilt.output[-3000:]
-    return run_dbt(["test", "--exclude", "test_type:unit"], root, work / "test")
+    with duckdb.connect(str(root.warehouse_file)) as con:
+        for sql in GOLD_CORRUPTIONS.values():
+            assert con.execute(sql).fetchone() == (1,)  # one row changed
+    tested = run_dbt(["test", "--exclude", "test_type:unit"], root, work / "test")
+    return rebuilt, tested
+
+
+def test_the_rebuild_refuses_only_the_audit_of_two_winners(corrupted):
+    """Two winners also break the era's points rules: points_audit's constraint refuses that
+    rebuild (nothing reads points_audit); every other gold model is rebuilt and tested."""
+    rebuilt, _ = corrupted
+    refused = {uid for uid, status in rebuilt.results.items() if status == "error"}
+    assert refused == {"model.f1_lakehouse.points_audit"}, rebuilt.output[-3000:]
+    assert "CHECK((matches_rules IN (true)))" in rebuilt.output
+    assert "skip" not in rebuilt.results.values()
 
 
 def test_the_corrupted_warehouse_fails_its_tests(corrupted):
+    _, corrupted = corrupted
     assert corrupted.returncode != 0
     assert corrupted.failed_tests()
     # ... but not every test: the corruptions are targeted.
@@ -91,9 +140,51 @@ def test_the_corrupted_warehouse_fails_its_tests(corrupted):
 
 @pytest.mark.parametrize("corruption", sorted(EXPECTED))
 def test_each_corruption_is_caught_by_its_test(corrupted, corruption):
-    failed = corrupted.failed_tests()
+    failed = corrupted[1].failed_tests()
     for expected in EXPECTED[corruption]:
         assert expected in failed, (corruption, expected, sorted(failed))
+
+
+@pytest.mark.parametrize("corruption", sorted(REFUSED))
+def test_a_gold_constraint_refuses_the_rebuild_and_keeps_the_table(pipeline, tmp_path, corruption):
+    model, constraint, silver_test = REFUSED[corruption]
+    root = copy_root(pipeline.root, tmp_path / "root")
+    table = f"gold.{model}"
+    with duckdb.connect(str(root.warehouse_file)) as con:
+        before = con.execute(f"select * from {table} order by all").fetchall()
+        con.execute(CORRUPTIONS[corruption])
+    if silver_test:
+        tested = run_dbt(
+            ["test", "--select", "path:models/silver", "--exclude", "test_type:unit"],
+            root, tmp_path / "test",
+        )  # fmt: skip
+        assert silver_test in tested.failed_tests()
+    # The model and the gold models it reads (silver stays as corrupted: no bronze here).
+    rebuilt = run_dbt(["run", "--select", f"+{model},path:models/gold"], root, tmp_path / "run")
+    assert rebuilt.returncode != 0
+    assert rebuilt.results[f"model.f1_lakehouse.{model}"] == "error", rebuilt.output[-3000:]
+    assert "Constraint Error:" in rebuilt.output
+    assert constraint in rebuilt.output
+    with duckdb.connect(str(root.warehouse_file), read_only=True) as con:
+        assert con.execute(f"select * from {table} order by all").fetchall() == before
+        leftovers = con.execute(
+            "select table_name from duckdb_tables() where table_name like '%dbt_tmp%'"
+        ).fetchall()
+    assert leftovers == []
+
+
+def test_gold_row_rules_are_enforced_constraints(pipeline):
+    """Each table-materialised gold model declares its row rules as contract constraints, and
+    DuckDB holds them: not a description, a rule every insert passes."""
+    with duckdb.connect(str(pipeline.root.warehouse_file), read_only=True) as con:
+        held = dict(
+            con.execute(
+                "select constraint_type, count(*) from duckdb_constraints() "
+                "where schema_name = 'gold' group by all"
+            ).fetchall()
+        )
+    assert held.get("NOT NULL", 0) >= 60
+    assert held.get("CHECK", 0) >= 40
 
 
 def test_a_partition_run_tests_its_own_sessions_and_catches_their_corruption(pipeline, tmp_path):

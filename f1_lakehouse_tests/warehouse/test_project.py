@@ -22,8 +22,20 @@ def _nodes(manifest: dict, resource_type: str) -> list[dict]:
     return [n for n in nodes if n["resource_type"] == resource_type]
 
 
-def test_at_least_150_data_tests_and_10_unit_tests(manifest):
-    assert len(_nodes(manifest, "test")) >= 150
+def test_at_least_100_data_tests_100_gold_constraints_and_10_unit_tests(manifest):
+    """Row rules of table-materialised gold models are enforced contract constraints; rules
+    across rows and tables, and every silver rule, are data tests."""
+    assert len(_nodes(manifest, "test")) >= 100
+    gold = [n for n in _nodes(manifest, "model") if n["fqn"][1] == "gold"]
+    constraints = [
+        c
+        for node in gold
+        for c in [
+            *node["constraints"],
+            *(c for col in node["columns"].values() for c in col["constraints"]),
+        ]
+    ]
+    assert len(constraints) >= 100
     assert len(_nodes(manifest, "unit_test")) >= 10
 
 
