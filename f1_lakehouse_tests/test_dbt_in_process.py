@@ -113,21 +113,40 @@ def test_a_subset_builds_only_what_was_selected(landed: Pipeline):
     assert evaluation.asset_key == DIM_SESSIONS and evaluation.passed
 
 
-def test_a_failing_data_test_fails_the_step_names_the_test_and_fails_the_check(landed: Pipeline):
-    warehouse = str(landed.root.warehouse_file)
-    with duckdb.connect(warehouse) as con:  # every session twice: dim_sessions' key repeats
-        con.execute("create table silver.sessions_kept as select * from silver.silver_sessions")
-        con.execute("insert into silver.silver_sessions select * from silver.sessions_kept")
+def _dim_sessions_over(
+    run: Pipeline, corrupt: list[str], restore: list[str]
+) -> tuple[dg.ExecuteInProcessResult, str]:
+    """Materialise dim_sessions over silver changed by `corrupt` (`restore` puts it back); it
+    must fail: the result and the step's error."""
+    warehouse = str(run.root.warehouse_file)
+    with duckdb.connect(warehouse) as con:
+        for sql in corrupt:
+            con.execute(sql)
     try:
-        result = _materialize_dim_sessions(landed)
+        result = _materialize_dim_sessions(run)
     finally:
         with duckdb.connect(warehouse) as con:
-            con.execute("delete from silver.silver_sessions")
-            con.execute("insert into silver.silver_sessions select * from silver.sessions_kept")
-            con.execute("drop table silver.sessions_kept")
-    assert not result.success
+            for sql in restore:
+                con.execute(sql)
     failure = result.failure_data_for_node("gold_dbt_models")
-    assert failure is not None and SESSION_ID_UNIQUE_TEST in str(failure.error)
+    assert not result.success and failure is not None
+    return result, str(failure.error)
+
+
+def test_a_failing_data_test_fails_the_step_names_the_test_and_fails_the_check(landed: Pipeline):
+    result, error = _dim_sessions_over(
+        landed,
+        [  # every session twice: dim_sessions' key repeats
+            "create table silver.sessions_kept as select * from silver.silver_sessions",
+            "insert into silver.silver_sessions select * from silver.sessions_kept",
+        ],
+        [
+            "delete from silver.silver_sessions",
+            "insert into silver.silver_sessions select * from silver.sessions_kept",
+            "drop table silver.sessions_kept",
+        ],
+    )
+    assert SESSION_ID_UNIQUE_TEST in error
     [evaluation] = result.get_asset_check_evaluations()
     assert not evaluation.passed
     named = [row["test"] for row in evaluation.metadata["not_passed"].value]
@@ -138,21 +157,14 @@ def test_a_failing_data_test_fails_the_step_names_the_test_and_fails_the_check(l
 def test_a_broken_constraint_fails_the_step_names_it_and_keeps_the_table(landed: Pipeline):
     """Gold's row rules are contract constraints: DuckDB refuses the new table, so the step
     fails naming the rule and the table keeps its rows."""
-    warehouse = str(landed.root.warehouse_file)
-    with duckdb.connect(warehouse) as con:
-        con.execute("update silver.silver_sessions set season = 1900")
-    try:
-        result = _materialize_dim_sessions(landed)
-    finally:
-        with duckdb.connect(warehouse) as con:
-            con.execute("update silver.silver_sessions set season = 2018")
-    assert not result.success
-    failure = result.failure_data_for_node("gold_dbt_models")
-    assert failure is not None
-    assert "model.f1_lakehouse.dim_sessions" in str(failure.error)
-    assert SEASON_RANGE in str(failure.error)
+    result, error = _dim_sessions_over(
+        landed,
+        ["update silver.silver_sessions set season = 1900"],
+        ["update silver.silver_sessions set season = 2018"],
+    )
+    assert "model.f1_lakehouse.dim_sessions" in error and SEASON_RANGE in error
     assert not result.asset_materializations_for_node("gold_dbt_models")
-    with duckdb.connect(warehouse, read_only=True) as con:
+    with duckdb.connect(str(landed.root.warehouse_file), read_only=True) as con:
         assert con.execute("select season from gold.dim_sessions").fetchall() == [(2018,)]
 
 
