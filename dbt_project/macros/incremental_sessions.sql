@@ -97,8 +97,7 @@
     {{ return(run_query(sql).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- A filter on the sessions to recompute, with the keys inlined as literals so DuckDB prunes
-    row groups by their min/max statistics. -#}
+{#- A filter on the sessions to recompute. -#}
 {% macro refreshed_sessions_filter(column='session_id') -%}
     {%- set sessions = refreshed_sessions() -%}
     {%- if sessions is none -%}
@@ -106,7 +105,7 @@
     {%- elif sessions | length == 0 -%}
         false
     {%- else -%}
-        {{ column }} in ({% for key in sessions %}'{{ key }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        {{ keys_in(column, sessions) }}
     {%- endif -%}
 {%- endmacro %}
 

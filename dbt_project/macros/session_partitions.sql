@@ -37,11 +37,7 @@
 {#- Incremental silver replaces the selected sessions whole: delete them, then append them. -#}
 {% macro delete_selected_sessions() -%}
     {%- if is_incremental() -%}
-        {%- set keys = selected_session_keys() -%}
-        delete from {{ this }}
-        {%- if keys | length > 0 %}
-        where session_id in ({% for key in keys %}'{{ key }}'{% if not loop.last %}, {% endif %}{% endfor %})
-        {%- endif -%}
+        delete from {{ this }} where {{ session_filter('session_id') }}
     {%- else -%}
         select 1
     {%- endif -%}
@@ -54,8 +50,14 @@
     {%- if keys | length == 0 -%}
         true
     {%- else -%}
-        {{ column }} in ({% for key in keys %}'{{ key }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        {{ keys_in(column, keys) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- `column in ('k1', 'k2', ...)` for validated session keys, inlined as literals so DuckDB prunes
+    row groups by their min/max statistics. -#}
+{% macro keys_in(column, keys) -%}
+    {{ column }} in ({% for key in keys %}'{{ key }}'{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
 
 {#- The bronze files of one table for the selected sessions (all sessions when none are
