@@ -110,11 +110,7 @@
 {%- endmacro %}
 
 {% macro delete_refreshed_sessions() -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }} where {{ refreshed_sessions_filter('session_id') }}
-    {%- else -%}
-        select 1
-    {%- endif -%}
+    {{ delete_sessions_where(refreshed_sessions_filter('session_id')) }}
 {%- endmacro %}
 
 {% macro record_seen_loads() -%}

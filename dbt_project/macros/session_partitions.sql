@@ -36,8 +36,14 @@
 
 {#- Incremental silver replaces the selected sessions whole: delete them, then append them. -#}
 {% macro delete_selected_sessions() -%}
+    {{ delete_sessions_where(session_filter('session_id')) }}
+{%- endmacro %}
+
+{#- Pre-hook of a model incremental per session: delete the sessions `filter` names (they are
+    appended again); nothing to delete while the table is built whole. -#}
+{% macro delete_sessions_where(filter) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where {{ session_filter('session_id') }}
+        delete from {{ this }} where {{ filter }}
     {%- else -%}
         select 1
     {%- endif -%}
