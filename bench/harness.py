@@ -8,6 +8,7 @@ grandchild), so the figure covers the whole materialisation.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -15,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,6 +33,40 @@ class Measurement:
     wall_s: float
     peak_rss_mb: float
     cpu_s: float = 0.0  # user + system of the process tree: steadier than wall on a busy machine
+    output: str = field(default="", repr=False, compare=False)
+
+
+_STEP_RE = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.]+)(ms|s)\.')
+_STEPS_RE = re.compile(r"Finished steps in process \(pid: \d+\) in ([0-9.]+)(ms|s)")
+_DBT_RE = re.compile(
+    r"Finished running (.*?) in \d+ hours \d+ minutes and [0-9.]+ seconds \(([0-9.]+)s\)"
+)
+
+
+def _seconds(value: str, unit: str) -> float:
+    return float(value) / (1000 if unit == "ms" else 1)
+
+
+def _node_count(summary: str) -> int:
+    """dbt's "11 incremental models, 1 project hook, 66 data tests" → 78."""
+    return sum(int(n) for n in re.findall(r"\d+", summary))
+
+
+def breakdown(output: str, wall_s: float) -> list[tuple[str, float]]:
+    """Where one `dagster asset materialize` run's wall time went, from its own log lines:
+    each step (Dagster's step timer), dbt's own node execution inside the dbt steps, and what
+    lies outside the steps (imports, loading the definitions, creating the run and its planned
+    events, process exit)."""
+    steps = [(name, _seconds(value, unit)) for name, value, unit in _STEP_RE.findall(output)]
+    in_steps = _STEPS_RE.search(output)
+    inside = _seconds(*in_steps.groups()) if in_steps else sum(t for _, t in steps)
+    parts = [("outside the steps (imports, definitions, run creation, exit)", wall_s - inside)]
+    parts += [(f"step {name}", seconds) for name, seconds in steps]
+    parts += [
+        (f"  of which dbt executing {_node_count(what)} nodes", float(t))
+        for what, t in _DBT_RE.findall(output)
+    ]
+    return parts
 
 
 def machine() -> str:
@@ -88,7 +123,7 @@ class Root:
         wall = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) != 0:
             raise RuntimeError(f"{' '.join(args)} failed:\n{output[-4000:]}")
-        return Measurement(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+        return Measurement(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, output)
 
     def materialize(self, selection: str, partition: str | None = None) -> Measurement:
         args = [*DAGSTER, "--select", selection]
@@ -101,11 +136,13 @@ class Root:
 def median_of(
     runs: int, measure: Callable[[], Measurement]
 ) -> tuple[Measurement, list[Measurement]]:
-    """Median wall time (and the peak RSS of that run's set: the max) of `runs` runs."""
+    """Median wall time (and the peak RSS of that run's set: the max) of `runs` runs; the
+    output is the median run's."""
     samples = [measure() for _ in range(runs)]
     wall = statistics.median(s.wall_s for s in samples)
     cpu = statistics.median(s.cpu_s for s in samples)
-    return Measurement(wall, max(s.peak_rss_mb for s in samples), cpu), samples
+    middle = min(samples, key=lambda s: abs(s.wall_s - wall))
+    return Measurement(wall, max(s.peak_rss_mb for s in samples), cpu, middle.output), samples
 
 
 def report(label: str, result: Measurement, samples: list[Measurement], target: str = "") -> None:
@@ -115,3 +152,10 @@ def report(label: str, result: Measurement, samples: list[Measurement], target: 
         f"  peak RSS {result.peak_rss_mb:7.0f} MB"
     )
     print(line + (f"   target {target}" if target else ""), flush=True)
+
+
+def report_breakdown(result: Measurement, samples: list[Measurement]) -> None:
+    """The time breakdown of the run closest to the median."""
+    middle = min(samples, key=lambda s: abs(s.wall_s - result.wall_s))
+    for part, seconds in breakdown(middle.output, middle.wall_s):
+        print(f"    {part:<70} {seconds:6.2f} s", flush=True)
