@@ -136,13 +136,11 @@ class Root:
 def median_of(
     runs: int, measure: Callable[[], Measurement]
 ) -> tuple[Measurement, list[Measurement]]:
-    """Median wall time (and the peak RSS of that run's set: the max) of `runs` runs; the
-    output is the median run's."""
+    """Median wall time (and the peak RSS of that run's set: the max) of `runs` runs."""
     samples = [measure() for _ in range(runs)]
     wall = statistics.median(s.wall_s for s in samples)
     cpu = statistics.median(s.cpu_s for s in samples)
-    middle = min(samples, key=lambda s: abs(s.wall_s - wall))
-    return Measurement(wall, max(s.peak_rss_mb for s in samples), cpu, middle.output), samples
+    return Measurement(wall, max(s.peak_rss_mb for s in samples), cpu), samples
 
 
 def report(label: str, result: Measurement, samples: list[Measurement], target: str = "") -> None:
@@ -154,8 +152,9 @@ def report(label: str, result: Measurement, samples: list[Measurement], target: 
     print(line + (f"   target {target}" if target else ""), flush=True)
 
 
-def report_breakdown(result: Measurement, samples: list[Measurement]) -> None:
+def report_breakdown(samples: list[Measurement]) -> None:
     """The time breakdown of the run closest to the median."""
-    middle = min(samples, key=lambda s: abs(s.wall_s - result.wall_s))
+    wall = statistics.median(s.wall_s for s in samples)
+    middle = min(samples, key=lambda s: abs(s.wall_s - wall))
     for part, seconds in breakdown(middle.output, middle.wall_s):
         print(f"    {part:<70} {seconds:6.2f} s", flush=True)
