@@ -57,15 +57,25 @@ def breakdown(output: str, wall_s: float) -> list[tuple[str, float]]:
     each step (Dagster's step timer), dbt's own node execution inside the dbt steps, and what
     lies outside the steps (imports, loading the definitions, creating the run and its planned
     events, process exit)."""
-    steps = [(name, _seconds(value, unit)) for name, value, unit in _STEP_RE.findall(output)]
+    steps = list(_STEP_RE.finditer(output))
     in_steps = _STEPS_RE.search(output)
-    inside = _seconds(*in_steps.groups()) if in_steps else sum(t for _, t in steps)
+    inside = (
+        _seconds(*in_steps.groups())
+        if in_steps
+        else sum(_seconds(*step.group(2, 3)) for step in steps)
+    )
     parts = [("outside the steps (imports, definitions, run creation, exit)", wall_s - inside)]
-    parts += [(f"step {name}", seconds) for name, seconds in steps]
-    parts += [
-        (f"  of which dbt executing {_node_count(what)} nodes", float(t))
-        for what, t in _DBT_RE.findall(output)
-    ]
+    dbt_runs = list(_DBT_RE.finditer(output))
+    start = 0
+    for step in steps:
+        parts.append((f"step {step.group(1)}", _seconds(*step.group(2, 3))))
+        # dbt's summary is logged inside its step, before the step's "Finished" line.
+        parts += [
+            (f"  of which dbt executing {_node_count(run.group(1))} nodes", float(run.group(2)))
+            for run in dbt_runs
+            if start <= run.start() < step.start()
+        ]
+        start = step.end()
     return parts
 
 
