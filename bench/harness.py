@@ -142,6 +142,12 @@ class Root:
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
+    def __enter__(self) -> Root:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.remove()
+
 
 def median_of(
     runs: int, measure: Callable[[], Measurement]

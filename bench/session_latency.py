@@ -26,20 +26,14 @@ from harness import (
 
 
 def one_session(selection: str, key: str) -> Measurement:
-    root = Root()
-    try:
+    with Root() as root:
         root.register([key])
         return root.materialize(selection, key)
-    finally:
-        root.remove()
 
 
 def import_definitions() -> Measurement:
-    root = Root()
-    try:
+    with Root() as root:
         return root.run([sys.executable, "-c", "import f1_lakehouse.definitions"])
-    finally:
-        root.remove()
 
 
 def main() -> None:
