@@ -139,6 +139,26 @@ POSITION: Columns = (
     ("Z", "z", FLOAT),
     ("Source", "source", STR),
 )
+# The official classification as Jolpica (Ergast) publishes it, read through FastF1's Ergast
+# interface: the reference gold is reconciled against (FastF1's own `results` merge it with
+# live timing, so they are not an independent answer).
+OFFICIAL_RESULTS: Columns = (
+    ("number", "driver_number", STR),
+    ("driverCode", "driver_code", STR),
+    ("position", "position", INT),
+    ("positionText", "position_text", STR),
+    ("status", "status", STR),
+    ("laps", "laps", INT),
+    ("grid", "grid", INT),
+    ("points", "points", FLOAT),
+    ("totalRaceTimeMillis", "race_time_ms", INT),
+    ("fastestLapRank", "fastest_lap_rank", INT),
+    ("fastestLapNumber", "fastest_lap_number", INT),
+    ("fastestLapTime", "fastest_lap_ms", MS),
+    ("Q1", "q1_ms", MS),
+    ("Q2", "q2_ms", MS),
+    ("Q3", "q3_ms", MS),
+)
 SESSION_INFO: Columns = (
     ("meeting_key", "meeting_key", INT),
     ("meeting_name", "meeting_name", STR),
@@ -303,11 +323,39 @@ def extract_tables(session: fastf1.core.Session) -> dict[str, Extracted]:
         "session_status": (SESSION_STATUS, _safe(lambda: session.session_status, "session status")),
         "car_data": (CAR_DATA, _telemetry(lambda: session.car_data, "car telemetry")),
         "position": (POSITION, _telemetry(lambda: session.pos_data, "position data")),
+        "official_results": (OFFICIAL_RESULTS, official_results_frame(session)),
     }
     return {
         name: Extracted(to_arrow(frame, columns), missing)
         for name, (columns, (frame, missing)) in sources.items()
     }
+
+
+def official_results_frame(session: fastf1.core.Session) -> tuple[pd.DataFrame | None, str | None]:
+    """Jolpica's classification of a race, sprint or qualifying (practice and sprint
+    qualifying have none), through FastF1's Ergast interface and its cache."""
+    from fastf1.ergast import Ergast
+    from fastf1.exceptions import ErgastError
+
+    ergast = Ergast(result_type="pandas", auto_cast=True)
+    getters = {
+        "Race": ergast.get_race_results,
+        "Sprint": ergast.get_sprint_results,
+        "Qualifying": ergast.get_qualifying_results,
+    }
+    # 2021's "Sprint Qualifying" was the sprint race itself.
+    name = "Sprint" if session.name == "Sprint Qualifying" and session.event.year == 2021 else session.name
+    getter = getters.get(name)
+    if getter is None:
+        return None, f"Jolpica publishes no classification for a {session.name} session"
+    try:
+        response = getter(season=session.event.year, round=int(session.event["RoundNumber"]))
+    except (ErgastError, ValueError, KeyError) as exc:
+        return None, f"no Jolpica classification for this session ({type(exc).__name__})"
+    frames = [frame for frame in response.content if len(frame)]
+    if not frames:
+        return None, "Jolpica returned no classification rows for this session"
+    return frames[0], None
 
 
 class SessionNotPublished(LookupError):
@@ -317,7 +365,7 @@ class SessionNotPublished(LookupError):
 def ensure_published(key: object, tables: dict[str, Extracted]) -> None:
     """Refuse a session with no timing, results or status at all: landing it would replace
     good bronze with empty tables."""
-    content = [name for name in tables if name != "session_info"]
+    content = [name for name in tables if name not in ("session_info", "official_results")]
     if all(tables[name].missing for name in content):
         raise SessionNotPublished(
             f"FastF1 has no data for {key} (no results, laps, status or messages): "
@@ -335,4 +383,5 @@ FASTF1_TABLES: tuple[str, ...] = (
     "session_status",
     "car_data",
     "position",
+    "official_results",
 )

@@ -1,5 +1,12 @@
 -- One row per driver lap, times in integer milliseconds, timestamps in UTC. Deleted laps are
 -- kept and flagged. FastF1 is preferred per session; OpenF1 laps fill sessions FastF1 lacks.
+-- Facts a source does not give are derived one way for every source (each `*_source` column
+-- says how the value was obtained; null = unknown):
+--   is_deleted        FastF1's flag, else race-control deletions (macros/derivations.sql), else
+--                     null when the session has no race-control messages at all;
+--   is_personal_best  FastF1's flag, else a lap faster than every earlier valid lap;
+--   position          FastF1's, else (races and sprints) the order in which the cars completed
+--                     that lap.
 with fastf1 as (
     select
         {{ session_identity() }},
@@ -22,7 +29,7 @@ with fastf1 as (
         speed_i2_kph,
         speed_fl_kph,
         speed_st_kph,
-        coalesce(is_personal_best, false) as is_personal_best,
+        is_personal_best,
         -- FastF1 writes a missing compound as the text "nan"
         nullif(nullif(upper(trim(compound)), 'NAN'), '') as compound,
         tyre_life,
@@ -30,7 +37,7 @@ with fastf1 as (
         stint,
         track_status,
         position,
-        coalesce(deleted, false) as is_deleted,
+        deleted as is_deleted,
         deleted_reason,
         fastf1_generated as is_fastf1_generated,
         is_accurate,
@@ -42,10 +49,11 @@ with fastf1 as (
 openf1_laps as (
     select
         l.*,
-        -- OpenF1 flags out-laps only: the lap before an out-lap is the in-lap
-        coalesce(lead(l.is_pit_out_lap) over (
+        -- OpenF1 flags out-laps only: the lap before an out-lap is the in-lap (the last lap has
+        -- no out-lap after it)
+        case when l.is_pit_out_lap is not null then coalesce(lead(l.is_pit_out_lap) over (
             partition by l.season, l.round, l.session, l.driver_number order by l.lap_number
-        ), false) as next_is_pit_out
+        ), false) end as next_is_pit_out
     from {{ bronze('bronze_openf1', 'laps') }} as l
 ),
 
@@ -66,19 +74,19 @@ openf1 as (
         null::bigint as pit_in_session_time_ms,
         null::bigint as pit_out_session_time_ms,
         l.next_is_pit_out as is_pit_in_lap,
-        coalesce(l.is_pit_out_lap, false) as is_pit_out_lap,
+        l.is_pit_out_lap,
         l.i1_speed::double as speed_i1_kph,
         l.i2_speed::double as speed_i2_kph,
         null::double as speed_fl_kph,
         l.st_speed::double as speed_st_kph,
-        false as is_personal_best,
+        null::boolean as is_personal_best,
         null::varchar as compound,
         null::bigint as tyre_life,
         null::boolean as fresh_tyre,
         null::bigint as stint,
         null::varchar as track_status,
         null::bigint as position,
-        false as is_deleted,
+        null::boolean as is_deleted,
         null::varchar as deleted_reason,
         false as is_fastf1_generated,
         -- OpenF1 has no accuracy flag: a lap with a time and all three sectors is usable
@@ -95,9 +103,80 @@ unioned as (
     select * from fastf1
     union all by name
     select * from openf1
+),
+
+conformed as (
+    select * exclude (source_rank)
+    from unioned
+    where driver_number is not null and lap_number is not null
+    qualify {{ one_source_per_session(['session_id', 'driver_number', 'lap_number']) }}
+),
+
+race_control as (
+    select session_id, message
+    from {{ ref('silver_race_control') }}
+    where {{ session_filter() }}
+),
+
+deletions as (
+    {{ race_control_deletions('race_control') }}
+),
+
+-- sessions whose race control was recorded: there a lap no message deletes was not deleted
+race_control_sessions as (
+    select distinct session_id from race_control
+),
+
+with_deletions as (
+    select
+        l.* exclude (is_deleted, deleted_reason),
+        case
+            when l.is_deleted is not null then l.is_deleted
+            when rc.session_id is not null then d.driver_number is not null
+        end as is_deleted,
+        case
+            when l.is_deleted is not null then l.source
+            when rc.session_id is not null then 'race_control'
+        end as deleted_source,
+        case when l.is_deleted is not null then l.deleted_reason else d.deleted_reason end
+            as deleted_reason,
+        -- when the lap was completed: FastF1 stamps it in session time (dated through the
+        -- session's t0), OpenF1 dates the lap's start
+        coalesce(
+            t.timing_t0_utc + to_milliseconds(l.lap_end_session_time_ms),
+            l.lap_start_utc + to_milliseconds(l.lap_time_ms),
+            lead(l.lap_start_utc) over (
+                partition by l.session_id, l.driver_number order by l.lap_number)
+        ) as lap_end_utc
+    from conformed as l
+    left join race_control_sessions as rc using (session_id)
+    left join {{ ref('silver_sessions') }} as t using (session_id)
+    left join deletions as d
+        on d.session_id = l.session_id and d.driver_number = l.driver_number
+        and d.lap_time_ms = l.lap_time_ms
 )
 
-select * exclude (source_rank)
-from unioned
-where driver_number is not null and lap_number is not null
-qualify {{ one_source_per_session(['session_id', 'driver_number', 'lap_number']) }}
+select
+    * exclude (is_personal_best, position),
+    coalesce(
+        is_personal_best,
+        lap_time_ms is not null and is_deleted is not true
+        and lap_time_ms < coalesce(min(case when is_deleted is not true then lap_time_ms end) over (
+            partition by session_id, driver_number order by lap_number
+            rows between unbounded preceding and 1 preceding
+        ), 9223372036854775807)
+    ) as is_personal_best,
+    case when is_personal_best is not null then source else 'derived_from_laps' end
+        as personal_best_source,
+    coalesce(
+        position,
+        case when session_code in ('R', 'S') and lap_end_utc is not null then rank() over (
+            partition by session_id, lap_number, session_code in ('R', 'S') and lap_end_utc is not null
+            order by lap_end_utc
+        ) end
+    ) as position,
+    case
+        when position is not null then source
+        when session_code in ('R', 'S') and lap_end_utc is not null then 'derived_from_lap_times'
+    end as position_source
+from with_deletions

@@ -1,5 +1,8 @@
 -- One row per driver and session: the classification as published (FastF1, else OpenF1's
--- session_result).
+-- session_result), else, for a race or sprint no results source covers, the one derived from
+-- lap timing (silver_timing_classification; classification_source says which). A published
+-- race classification with no positions at all (the driver list before results are out) does
+-- not hide the derived one. status_class reads the source's wording into one vocabulary.
 with fastf1 as (
     select
         {{ session_identity() }},
@@ -25,7 +28,9 @@ with fastf1 as (
         points,
         laps as laps_completed,
         'fastf1' as source,
-        1 as source_rank
+        'official' as classification_source,
+        case when session in ('R', 'S') and count(position) over (
+            partition by season, round, session) = 0 then 4 else 1 end as source_rank
     from {{ bronze('bronze_fastf1', 'results') }}
 ),
 
@@ -56,16 +61,50 @@ openf1 as (
         null::double as points,
         r.number_of_laps as laps_completed,
         'openf1' as source,
+        'official' as classification_source,
         2 as source_rank
     from {{ bronze('bronze_openf1', 'session_result') }} as r
     left join {{ bronze('bronze_openf1', 'drivers') }} as d
         using (season, round, session, driver_number)
 ),
 
+derived as (
+    select
+        t.session_id,
+        t.season,
+        t.round,
+        t.session_code,
+        t.driver_number,
+        d.abbreviation,
+        d.driver_id,
+        d.full_name,
+        d.first_name,
+        d.last_name,
+        d.broadcast_name,
+        d.country_code,
+        d.team_name,
+        d.team_color,
+        t.position,
+        t.classified_position,
+        t.grid_position,
+        t.status,
+        t.status_class as derived_status_class,
+        t.points,
+        t.laps_completed,
+        t.source,
+        'derived_from_timing' as classification_source,
+        3 as source_rank
+    from {{ ref('silver_timing_classification') }} as t
+    inner join {{ ref('silver_drivers') }} as d using (session_id, driver_number)
+    where {{ session_filter('t.session_id') }}
+),
+
 unioned as (
     select * from fastf1
     union all by name
     select * from openf1
+    union all by name
+    select * from derived
 ),
 
 conformed as (
@@ -108,7 +147,12 @@ select
     q3_ms,
     time_ms,
     status,
+    case when session_code in ('R', 'S') then coalesce(
+        derived_status_class,
+        {{ status_class('status', 'laps_completed', 'max(laps_completed) over (partition by session_id)') }}
+    ) end as status_class,
     points,
     laps_completed,
-    source
+    source,
+    classification_source
 from conformed

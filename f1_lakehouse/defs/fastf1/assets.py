@@ -31,6 +31,7 @@ _DESCRIPTIONS = {
     "session_status": "Session status changes (started, finished, finalised).",
     "car_data": "Car telemetry per driver where the source has it.",
     "position": "Car position (x, y, z) per driver where the source has it.",
+    "official_results": "The official classification (Jolpica, through FastF1's Ergast interface).",
 }
 
 

@@ -1,0 +1,132 @@
+-- The classification of a race or sprint derived from lap timing alone, for sessions no results
+-- source covers (silver_results falls back to it) and, where an official result exists, for the
+-- reconciliation to compare. One rule for every lap source:
+--   order       laps completed, then the moment the last of them was completed (the order
+--               across the line at the chequered flag; time penalties are not applied, so a
+--               penalised driver differs from the official result, which the reconciliation
+--               reports);
+--   status      took the flag (completed a lap at or after the winner finished) on the
+--               winner's lap: finished; on fewer laps: lapped (+N laps); otherwise retired
+--               (the reason is not in the timing data: null);
+--   classified  at least 90 % of the winner's laps, else 'R';
+--   points      the era's scale by classified position, plus the fastest-lap point where the
+--               era awards it (macros/f1_rules.sql);
+--   grid        the first position sample before the start, else null (not invented);
+--   race time and gaps: null: lap timing dates laps to about a second, not to the
+--               official thousandth.
+with laps as (
+    select
+        *,
+        -- a lap was completed when it has a time, a last-sector time (a lap ended in the pit
+        -- lane) or another lap after it; the lap a car stops on may carry a timestamp, no time
+        lap_time_ms is not null or sector3_time_ms is not null or lead(lap_number) over (
+            partition by session_id, driver_number order by lap_number) is not null as is_completed
+    from {{ ref('silver_laps') }}
+    where {{ session_filter() }} and session_code in ('R', 'S')
+),
+
+per_driver as (
+    select
+        session_id,
+        driver_number,
+        count(case when is_completed then 1 end) as laps_completed,
+        max(case when is_completed then lap_end_utc end) as finish_utc,
+        min(lap_start_utc) as first_lap_start_utc,
+        min(case when is_deleted is not true then lap_time_ms end) as best_lap_ms,
+        any_value(source) as source
+    from laps
+    group by session_id, driver_number
+),
+
+race as (
+    select
+        session_id,
+        max(laps_completed) as winner_laps,
+        min(first_lap_start_utc) as start_utc,
+        min(best_lap_ms) as fastest_lap_ms
+    from per_driver
+    group by session_id
+),
+
+winner as (
+    select p.session_id, min(p.finish_utc) as winner_finish_utc
+    from per_driver as p
+    inner join race as r on r.session_id = p.session_id and p.laps_completed = r.winner_laps
+    group by p.session_id
+),
+
+grid as (
+    -- only a sample taken before the start is a grid slot
+    select p.session_id, p.driver_number, min_by(p.position, p.position_utc) as grid_position
+    from {{ ref('silver_positions') }} as p
+    inner join race as r on r.session_id = p.session_id
+    where {{ session_filter('p.session_id') }} and p.position_utc < r.start_utc
+    group by p.session_id, p.driver_number
+),
+
+ordered as (
+    select
+        d.session_id,
+        d.season,
+        d.round,
+        d.session_code,
+        d.driver_number,
+        p.laps_completed,
+        r.winner_laps,
+        p.finish_utc >= w.winner_finish_utc as took_flag,
+        p.best_lap_ms is not null and p.best_lap_ms = r.fastest_lap_ms as has_fastest_lap,
+        g.grid_position,
+        p.source,
+        case when p.laps_completed is not null then row_number() over (
+            partition by d.session_id, p.laps_completed is null
+            order by p.laps_completed desc, p.finish_utc nulls last, d.driver_number
+        ) end as position
+    from {{ ref('silver_drivers') }} as d
+    inner join race as r on r.session_id = d.session_id
+    left join winner as w on w.session_id = d.session_id
+    left join per_driver as p on p.session_id = d.session_id and p.driver_number = d.driver_number
+    left join grid as g on g.session_id = d.session_id and g.driver_number = d.driver_number
+    where {{ session_filter('d.session_id') }}
+),
+
+classified as (
+    select
+        *,
+        case
+            when laps_completed is null then null
+            when took_flag and laps_completed = winner_laps then 'finished'
+            when took_flag then 'lapped'
+            else 'retired'
+        end as status_class,
+        laps_completed >= floor(0.9 * winner_laps) as is_classified
+    from ordered
+)
+
+select
+    session_id,
+    season,
+    round,
+    session_code,
+    driver_number,
+    position,
+    case when is_classified then position::varchar when position is not null then 'R' end
+        as classified_position,
+    grid_position,
+    laps_completed,
+    winner_laps - laps_completed as laps_behind,
+    status_class,
+    case status_class
+        when 'finished' then 'Finished'
+        when 'lapped' then '+' || (winner_laps - laps_completed)::varchar
+            || case when winner_laps - laps_completed = 1 then ' Lap' else ' Laps' end
+    end as status,
+    case when position is not null then
+        {{ base_points('season', 'session_code', 'case when is_classified then position end') }}
+        + case when has_fastest_lap and coalesce(
+            {{ fastest_lap_point_applies('season', 'session_code', 'case when is_classified then position end') }},
+            false) then 1 else 0 end
+    end::double as points,
+    case when grid_position is null then 'grid: no position sample before the start' end
+        as grid_note,
+    source
+from classified
