@@ -344,7 +344,11 @@ def official_results_frame(session: fastf1.core.Session) -> tuple[pd.DataFrame |
         "Qualifying": ergast.get_qualifying_results,
     }
     # 2021's "Sprint Qualifying" was the sprint race itself.
-    name = "Sprint" if session.name == "Sprint Qualifying" and session.event.year == 2021 else session.name
+    name = (
+        "Sprint"
+        if session.name == "Sprint Qualifying" and session.event.year == 2021
+        else session.name
+    )
     getter = getters.get(name)
     if getter is None:
         return None, f"Jolpica publishes no classification for a {session.name} session"

@@ -1,21 +1,25 @@
 -- One row per driver and session: classification plus lap, tyre and pit figures.
--- Done right where the original mart was not: a pit stop is an in-lap followed by an out-lap
--- (counted once, and a retirement into the pits is no stop: silver_pit_stops), deleted laps
--- never set a best, and personal-best laps are counted from the boolean flag. Drivers come from
--- silver_drivers, so a session with laps but no published classification still appears.
+-- Done right where the original mart was not: a pit stop is counted once per stop from the best
+-- evidence the session has (silver_pit_stops), deleted laps never set a best, and
+-- personal-best laps are counted from the boolean flag. Drivers come from silver_drivers, so a
+-- session with laps but no published classification still appears.
+-- Unknown is null, never zero: a count is 0 only where the session recorded the facts it counts
+-- (silver_session_coverage); otherwise it is null and data_gaps says why.
 with lap_stats as (
     select
         session_id,
         driver_number,
         count(*) as laps_recorded,
-        count(*) filter (where is_valid) as valid_laps,
-        count(*) filter (where is_deleted) as deleted_laps,
-        count(*) filter (where is_personal_best) as personal_best_laps,
-        min(lap_time_ms) filter (where not is_deleted) as best_lap_ms,
-        arg_min(lap_number, lap_time_ms) filter (where is_valid) as best_lap_number,
-        round(avg(lap_time_ms) filter (
-            where is_valid and is_accurate and not is_pit_in_lap and not is_pit_out_lap
-        ))::bigint as avg_clean_lap_ms,
+        count(case when is_valid then 1 end) as valid_laps,
+        count(case when is_deleted then 1 end) as deleted_laps,
+        count(case when is_personal_best then 1 end) as personal_best_laps,
+        min(case when is_valid then lap_time_ms end) as best_lap_ms,
+        min_by(case when is_valid then lap_number end, case when is_valid then lap_time_ms end)
+            as best_lap_number,
+        round(avg(case
+            when is_valid and is_accurate and is_pit_in_lap is not true
+                and is_pit_out_lap is not true then lap_time_ms
+        end))::bigint as avg_clean_lap_ms,
         count(distinct stint_number) as stints,
         max(speed_st_kph) as top_speed_trap_kph
     from {{ ref('fact_laps') }}
@@ -25,7 +29,7 @@ with lap_stats as (
 stops as (
     select session_id, driver_number, count(*) as pit_stops
     from {{ ref('silver_pit_stops') }}
-    group by all
+    group by session_id, driver_number
 )
 
 select
@@ -45,24 +49,30 @@ select
     r.classified_position,
     r.grid_position,
     r.status,
+    r.status_class,
     r.points,
     r.time_ms as result_time_ms,
     r.q1_ms,
     r.q2_ms,
     r.q3_ms,
     r.laps_completed,
-    coalesce(l.laps_recorded, 0) as laps_recorded,
-    coalesce(l.valid_laps, 0) as valid_laps,
-    coalesce(l.deleted_laps, 0) as deleted_laps,
-    coalesce(l.personal_best_laps, 0) as personal_best_laps,
+    r.classification_source,
+    case when c.has_laps then coalesce(l.laps_recorded, 0) end as laps_recorded,
+    case when c.has_laps then coalesce(l.valid_laps, 0) end as valid_laps,
+    case when c.deleted_laps_source is not null then coalesce(l.deleted_laps, 0) end as deleted_laps,
+    c.deleted_laps_source,
+    case when c.has_laps then coalesce(l.personal_best_laps, 0) end as personal_best_laps,
     l.best_lap_ms,
     l.best_lap_number,
     l.avg_clean_lap_ms,
-    coalesce(p.pit_stops, 0) as pit_stops,
-    l.stints,
-    l.top_speed_trap_kph
+    case when c.pit_stops_source is not null then coalesce(p.pit_stops, 0) end as pit_stops,
+    c.pit_stops_source,
+    case when c.has_laps then coalesce(l.stints, 0) end as stints,
+    l.top_speed_trap_kph,
+    nullif(concat_ws('; ', c.laps_note, c.pit_stops_note, c.deleted_laps_note), '') as data_gaps
 from {{ ref('silver_drivers') }} as d
 inner join {{ ref('silver_sessions') }} as s using (session_id)
+inner join {{ ref('silver_session_coverage') }} as c using (session_id)
 left join {{ ref('silver_results') }} as r using (session_id, driver_number)
 left join lap_stats as l using (session_id, driver_number)
 left join stops as p using (session_id, driver_number)

@@ -5,13 +5,7 @@ with stints as (
 ),
 
 laps as (
-    select
-        l.*,
-        coalesce(
-            l.lap_start_utc + to_milliseconds(l.lap_time_ms),
-            lead(l.lap_start_utc) over (partition by l.session_id, l.driver_number order by l.lap_number)
-        ) as lap_end_utc
-    from {{ ref('silver_laps') }} as l
+    select * from {{ ref('silver_laps') }}
 )
 
 select
@@ -34,13 +28,16 @@ select
     l.is_pit_out_lap,
     l.is_deleted,
     l.deleted_reason,
+    l.deleted_source,
     l.is_personal_best,
+    l.personal_best_source,
     l.is_accurate,
-    -- a lap that counts: timed and not deleted
-    l.lap_time_ms is not null and not l.is_deleted as is_valid,
+    -- a lap that counts: timed and not deleted (where deletions are unknown, not known deleted:
+    -- deleted_source is null then)
+    l.lap_time_ms is not null and l.is_deleted is not true as is_valid,
     -- a lap that represents pace: valid, accurate, no pit, green flag, not the opening lap
-    (l.lap_time_ms is not null and not l.is_deleted and coalesce(l.is_accurate, false)
-        and not l.is_pit_in_lap and not l.is_pit_out_lap and l.lap_number > 1
+    (l.lap_time_ms is not null and l.is_deleted is not true and coalesce(l.is_accurate, false)
+        and l.is_pit_in_lap is not true and l.is_pit_out_lap is not true and l.lap_number > 1
         and coalesce(l.track_status, '1') = '1') as is_clean,
     coalesce(l.stint, case when l.lap_number <= st.lap_end then st.stint_number end) as stint_number,
     upper(coalesce(l.compound, case when l.lap_number <= st.lap_end then st.compound end)) as compound,
@@ -51,6 +48,7 @@ select
     ) as tyre_age_laps,
     l.speed_st_kph,
     l.position,
+    l.position_source,
     l.track_status,
     l.source
 from laps as l

@@ -1,6 +1,8 @@
 -- One row per driver and session, as the timing screen ranks it. Qualifying (Q, SQ) is ranked by
 -- segment: everyone's Q1 time, then Q2 for those who reached it, then Q3; the final order is the
--- official one. Races and sprints follow the official classification. Practice ranks best laps.
+-- official one. Races and sprints follow the classification (official, else derived from
+-- timing: classification_source). A lapped finisher is laps behind (`+1 Lap`), with no race
+-- time and no gap; only lead-lap finishers have a gap to the winner.
 with results as (
     select * from {{ ref('silver_results') }}
 ),
@@ -8,7 +10,7 @@ with results as (
 best_laps as (
     select session_id, driver_number, min(lap_time_ms) as best_lap_ms
     from {{ ref('silver_laps') }}
-    where lap_time_ms is not null and not is_deleted
+    where lap_time_ms is not null and is_deleted is not true
     group by all
 ),
 
@@ -35,6 +37,7 @@ ranked as (
             partition by r.session_id, r.q3_ms is null order by r.q3_ms) end as q3_rank,
         min(r.q3_ms) over (partition by r.session_id) as pole_ms,
         max(r.time_ms) filter (where r.position = 1) over (partition by r.session_id) as winner_time_ms,
+        max(r.laps_completed) over (partition by r.session_id) as winner_laps,
         row_number() over (
             partition by r.session_id order by b.best_lap_ms nulls last, r.position, r.driver_number
         ) as best_lap_rank
@@ -75,13 +78,30 @@ select
         as qualifying_time_ms,
     case when r.session_code in ('Q', 'SQ') and r.q3_ms is not null then r.q3_ms - r.pole_ms end
         as gap_to_pole_ms,
-    -- FastF1 gives the winner's race time and everyone else's gap to it
-    case when r.session_code in ('R', 'S') then
+    r.status_class,
+    case when r.session_code in ('R', 'S') and r.status_class = 'lapped'
+        then r.winner_laps - r.laps_completed end as laps_behind,
+    -- FastF1 gives the winner's race time and every lead-lap finisher's gap to it; a lapped or
+    -- retired car has neither (its "gap" in the feed is not a time behind the winner)
+    case when r.session_code in ('R', 'S') and r.status_class = 'finished' then
         case when r.position = 1 then r.time_ms else r.winner_time_ms + r.time_ms end
     end as race_time_ms,
-    case when r.session_code in ('R', 'S') and r.position > 1 then r.time_ms end as gap_to_winner_ms,
+    case when r.session_code in ('R', 'S') and r.status_class = 'finished' and r.position > 1
+        then r.time_ms end as gap_to_winner_ms,
+    -- how the official result reads it: the gap, "+N Lap(s)", or the status
+    case when r.session_code in ('R', 'S') then
+        case
+            when r.status_class = 'finished' and r.position = 1 then null
+            when r.status_class = 'finished' and r.time_ms is not null then
+                '+' || {{ seconds_text('r.time_ms') }}
+            when r.status_class = 'lapped' then '+' || (r.winner_laps - r.laps_completed)::varchar
+                || case when r.winner_laps - r.laps_completed = 1 then ' Lap' else ' Laps' end
+            else r.status
+        end
+    end as result_text,
     r.best_lap_ms,
     r.best_lap_rank,
-    r.source
+    r.source,
+    r.classification_source
 from ranked as r
 inner join {{ ref('dim_sessions') }} as s using (session_id)

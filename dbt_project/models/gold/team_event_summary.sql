@@ -9,8 +9,9 @@ select
     count(distinct driver_key) as drivers,
     count(distinct session_id) as sessions,
     string_agg(distinct session_code, ' ' order by session_code) as session_codes,
-    sum(laps_recorded) as laps_recorded,
-    sum(deleted_laps) as deleted_laps,
+    -- a total over sessions is known only when every session's figure is (unknown is null)
+    case when count(laps_recorded) = count(*) then sum(laps_recorded) end as laps_recorded,
+    case when count(deleted_laps) = count(*) then sum(deleted_laps) end as deleted_laps,
     sum(points) filter (where session_code in ('R', 'S')) as points,
     sum(points) filter (where session_code = 'R') as race_points,
     sum(points) filter (where session_code = 'S') as sprint_points,
@@ -20,6 +21,10 @@ select
     min(position) filter (where session_code = 'SQ') as best_sprint_qualifying_position,
     min(best_lap_ms) filter (where session_code = 'R') as best_race_lap_ms,
     min(best_lap_ms) filter (where session_code in ('Q', 'SQ')) as best_qualifying_lap_ms,
-    sum(pit_stops) filter (where session_code in ('R', 'S')) as race_pit_stops
+    case
+        when count(pit_stops) filter (where session_code in ('R', 'S'))
+            = count(*) filter (where session_code in ('R', 'S'))
+        then sum(pit_stops) filter (where session_code in ('R', 'S'))
+    end as race_pit_stops
 from {{ ref('driver_session_summary') }}
 group by season, round, team_id

@@ -1,0 +1,18 @@
+-- Where a source is known to disagree with the official classification, and why: the
+-- reconciliation reports such a difference as known (with this reason), not as a failure
+-- and not as a pass. Each entry names the session, car, comparison (gold or derived) and field.
+{%- set known = [
+    ('2023-04-S', '2', 'gold', 'grid',
+     'FastF1 3.9 leaves Sargeant without position and grid in the 2023 Baku sprint; Jolpica has him starting from the pit lane (grid 0)'),
+] %}
+select
+    cast(null as varchar) as session_id,
+    cast(null as varchar) as driver_number,
+    cast(null as varchar) as comparison,
+    cast(null as varchar) as field,
+    cast(null as varchar) as reason
+where false
+{%- for session_id, driver_number, comparison, field, reason in known %}
+union all
+select '{{ session_id }}', '{{ driver_number }}', '{{ comparison }}', '{{ field }}', '{{ reason }}'
+{%- endfor %}
