@@ -162,8 +162,16 @@ def _tables(store: DashboardStore, season: int, round_: int, session_id: str) ->
         classification = store.classification(session_id)
         if classification["position"].isna().all():
             st.caption("No classification was recorded for this session.")
+        elif (classification["classification_source"] == "derived_from_timing").any():
+            st.caption(
+                "No results source recorded this session: the classification is derived from "
+                "timing data (order across the line, laps, status; no race times)."
+            )
+        gaps = classification["data_gaps"].dropna().unique()
+        if len(gaps):
+            st.caption("Unknown here: " + "; ".join(gaps))
         st.dataframe(
-            lap_table(classification),
+            lap_table(classification.drop(columns=["classification_source", "data_gaps"])),
             hide_index=True,
             column_config={
                 "position": "Pos",

@@ -47,7 +47,7 @@ RESULTS_COLUMNS = (
     "''::varchar as team_name, 0::integer as position, ''::varchar as classified_position, "
     "0::integer as grid_position, ''::varchar as status, 0::double as points, "
     "0::bigint as best_lap_ms, 0::integer as best_lap_number, 0::bigint as laps_recorded, "
-    "0::bigint as pit_stops"
+    "0::bigint as pit_stops, ''::varchar as classification_source, ''::varchar as data_gaps"
 )
 TEAMS_COLUMNS = (
     "0::integer as season, 0::integer as round, ''::varchar as event_name, "
@@ -89,7 +89,7 @@ EXPORTS: tuple[ExportDataset, ...] = (
         select session_id, season, round, session_code, session_name, event_name,
                driver_number, abbreviation, full_name, team_name, position,
                classified_position, grid_position, status, points, best_lap_ms,
-               best_lap_number, laps_recorded, pit_stops
+               best_lap_number, laps_recorded, pit_stops, classification_source, data_gaps
         from gold.driver_session_summary
         order by session_id, position
         """,
@@ -109,21 +109,14 @@ EXPORTS: tuple[ExportDataset, ...] = (
         _empty(TEAMS_COLUMNS),
     ),
     # Every lap with its tyre (gold fact_laps fills compound and stint from OpenF1 stints where
-    # timing has none) and the running position at the lap's end: timing's own, else OpenF1's
-    # last position change before the lap ended, else (races) the order in which the cars
-    # completed that lap. OpenF1 sends changes only: a car that never changed place has none.
+    # timing has none) and the running position at the lap's end (timing's own, else, in races,
+    # the order in which the cars completed that lap: silver_laps.position_source says which).
     ExportDataset(
         "laps",
         """
         with laps as (
             select f.*, coalesce(d.abbreviation, f.driver_key) as driver_abbreviation,
-                   d.team_name as driver_team_name,
-                   case when f.session_code in ('R', 'S') and f.lap_end_utc is not null then
-                       rank() over (
-                           partition by f.session_id, f.lap_number, f.lap_end_utc is null
-                           order by f.lap_end_utc
-                       )
-                   end as timing_position
+                   d.team_name as driver_team_name
             from gold.fact_laps as f
             left join silver.silver_drivers as d using (session_id, driver_number)
         )
@@ -132,15 +125,12 @@ EXPORTS: tuple[ExportDataset, ...] = (
                l.lap_time_ms, l.sector1_time_ms as sector1_ms, l.sector2_time_ms as sector2_ms,
                l.sector3_time_ms as sector3_ms, l.compound,
                l.tyre_age_laps::integer as tyre_life, l.stint_number::integer as stint,
-               coalesce(l.position, p.position, l.timing_position)::integer as position,
+               l.position::integer as position,
                l.is_deleted, l.is_pit_in_lap, l.is_pit_out_lap, l.is_accurate
         from laps as l
-        asof left join silver.silver_positions as p
-            on p.session_id = l.session_id and p.driver_number = l.driver_number
-           and p.position_utc <= l.lap_end_utc
         order by l.session_id, l.driver_number, l.lap_number
         """,
-        ("gold.fact_laps", "silver.silver_drivers", "silver.silver_positions"),
+        ("gold.fact_laps", "silver.silver_drivers"),
         _empty(LAPS_COLUMNS),
     ),
     # Each driver's fastest valid lap, sampled from car telemetry (OpenF1 car_data conformed in
@@ -153,7 +143,7 @@ EXPORTS: tuple[ExportDataset, ...] = (
             select session_id, driver_number, abbreviation, lap_number, lap_time_ms,
                    lap_start_utc
             from silver.silver_laps
-            where lap_time_ms is not null and not is_deleted and lap_start_utc is not null
+            where lap_time_ms is not null and is_deleted is not true and lap_start_utc is not null
               and session_id in (select distinct session_id from silver.silver_car_data)
             qualify row_number() over (
                 partition by session_id, driver_number order by lap_time_ms, lap_number
@@ -255,7 +245,7 @@ p1 as (
 fastest as (
     select abbreviation, lap_number, lap_time_ms
     from laps
-    where session_id = $session_id and lap_time_ms is not null and not is_deleted
+    where session_id = $session_id and lap_time_ms is not null and is_deleted is not true
     order by lap_time_ms, lap_number
     limit 1
 )
@@ -278,14 +268,14 @@ select
     abbreviation, team_name, lap_number, lap_time_ms, sector1_ms, sector2_ms, sector3_ms,
     compound, tyre_life
 from laps
-where session_id = $session_id and lap_time_ms is not null and not is_deleted
+where session_id = $session_id and lap_time_ms is not null and is_deleted is not true
 order by lap_time_ms, driver_number, lap_number
 limit $limit
 """
 
 CLASSIFICATION_SQL = """
 select position, abbreviation, full_name, team_name, grid_position, status, points,
-       best_lap_ms, laps_recorded, pit_stops
+       best_lap_ms, laps_recorded, pit_stops, classification_source, data_gaps
 from driver_results
 where session_id = $session_id
 order by position nulls last, driver_number
@@ -307,7 +297,7 @@ LAP_DISTRIBUTION_SQL = f"""
 with valid as (
     select abbreviation, team_name, lap_number, lap_time_ms
     from laps
-    where session_id = $session_id and lap_time_ms is not null and not is_deleted
+    where session_id = $session_id and lap_time_ms is not null and is_deleted is not true
       and not is_pit_in_lap and not is_pit_out_lap
 )
 select abbreviation, team_name, lap_number, lap_time_ms
