@@ -98,6 +98,21 @@ def test_openf1_race_shows_its_speed_trace(exported, store, pipeline, monkeypatc
     assert not page.exception
 
 
+def test_a_race_no_results_source_recorded_shows_its_derived_classification(
+    exported, pipeline, monkeypatch
+):
+    """2024-18-R: the classification table is filled from the timing data and says so; what
+    the sources do not have is named, not shown as 0."""
+    page = run_page(monkeypatch, pipeline.root, "2024-18-R")
+    captions = [c.value for c in page.caption]
+    assert any("derived from timing data" in c for c in captions), captions
+    assert any("deletions unknown" in c for c in captions), captions
+    classification = page.dataframe[1].value
+    assert list(classification["abbreviation"][:3]) == ["NOR", "VER", "PIA"]
+    assert list(classification["points"][:3]) == [25, 18, 15]
+    assert classification["pit_stops"].sum() == 23  # the official count (Ergast pit_stops)
+
+
 @pytest.mark.usefixtures("exported")
 def test_page_renders_while_a_materialisation_holds_the_warehouse(pipeline, monkeypatch):
     with hold_warehouse(pipeline.root):

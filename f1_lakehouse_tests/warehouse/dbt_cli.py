@@ -27,10 +27,17 @@ class DbtRun:
 
     def failed_tests(self) -> set[tuple[str, str, str | None]]:
         """(test macro, model, column) of every data test that failed or errored."""
+        return self._tests_with(("fail", "error"))
+
+    def warned_tests(self) -> set[tuple[str, str, str | None]]:
+        """(test macro, model, column) of every data test that warned (plausibility rules)."""
+        return self._tests_with(("warn",))
+
+    def _tests_with(self, statuses: tuple[str, ...]) -> set[tuple[str, str, str | None]]:
         failed = set()
         for unique_id, status in self.results.items():
             node = self.manifest["nodes"].get(unique_id, {})
-            if node.get("resource_type") != "test" or status not in ("fail", "error"):
+            if node.get("resource_type") != "test" or status not in statuses:
                 continue
             meta = node.get("test_metadata") or {}
             model = (node.get("attached_node") or "").split(".")[-1]

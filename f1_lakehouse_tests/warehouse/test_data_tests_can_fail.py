@@ -92,6 +92,10 @@ REFUSED = {
     ),
 }
 
+# Plausibility rules on raw timing warn instead of failing (README, "data-test policy"): a real
+# session must land. The corruption still trips its rule, as a warning.
+WARN_ONLY = {"negative lap time"}
+
 # Gold rows that pass every constraint yet break a rule across rows: written into the rebuilt
 # gold tables (DuckDB checks the constraints on this update too). Charles Leclerc's points after
 # 2022's second round set to that round's points alone: below his 26 after round 1.
@@ -158,7 +162,8 @@ def test_a_gold_constraint_refuses_the_rebuild_and_keeps_the_table(pipeline, tmp
             ["test", "--select", "path:models/silver", "--exclude", "test_type:unit"],
             root, tmp_path / "test",
         )  # fmt: skip
-        assert silver_test in tested.failed_tests()
+        caught = tested.warned_tests() if corruption in WARN_ONLY else tested.failed_tests()
+        assert silver_test in caught
     # The model and the gold models it reads (silver stays as corrupted: no bronze here).
     rebuilt = run_dbt(["run", "--select", f"+{model},path:models/gold"], root, tmp_path / "run")
     assert rebuilt.returncode != 0

@@ -69,12 +69,18 @@ def test_every_recorded_race_and_sprint_is_in_the_warehouse(pipeline):
     recorded = {
         s
         for (s,) in pipeline.query(
-            "select session_id from gold.dim_sessions where is_points_scoring "
-            "and session_id in (select session_id from silver.silver_results)"
+            "select session_id from gold.dim_sessions where is_points_scoring and session_id in "
+            "(select session_id from silver.silver_results where classification_source = 'official')"
         )
     }
-    # 2024-18-R is OpenF1 only: no published classification was recorded.
     assert recorded == {s for s, _ in RACES_AND_SPRINTS}
+    # 2024-18-R is OpenF1 only: no published classification was recorded, so it is derived
+    # from the timing data (test_one_derivation_per_fact checks it against Ergast).
+    derived = pipeline.query(
+        "select distinct session_id from silver.silver_results "
+        "where classification_source = 'derived_from_timing'"
+    )
+    assert derived == [("2024-18-R",)]
 
 
 @pytest.mark.parametrize(("session_id", "table"), RACES_AND_SPRINTS)

@@ -138,8 +138,17 @@ def test_deletions_unknown_where_no_race_control_was_recorded(pipeline):
     assert all("deletions unknown" in gaps for *_, gaps in rows)
 
 
-@pytest.mark.parametrize("session_id", ["2018-04-R", "2024-18-R"])
-def test_best_laps_equal_the_official_fastest_laps(pipeline, session_id):
+@pytest.mark.parametrize(
+    ("session_id", "unknowable"),
+    [
+        ("2018-04-R", set()),
+        # OpenF1 recorded no race control for 2024-18-R: Magnussen's 1:34.754 on lap 51 was
+        # deleted (his official fastest is 1:37.425), which no recorded source can show; the
+        # session's data_gaps says best laps may include deleted laps.
+        ("2024-18-R", {"20"}),
+    ],
+)
+def test_best_laps_equal_the_official_fastest_laps(pipeline, session_id, unknowable):
     official = ergast.classification(*_parts(session_id))
     ours = dict(
         pipeline.query(
@@ -152,7 +161,8 @@ def test_best_laps_equal_the_official_fastest_laps(pipeline, session_id):
     for number, row in official.items():
         if row["fastestLapTime"] is None:
             continue
-        assert ours[number] == ergast.lap_text_to_ms(row["fastestLapTime"]), (number, row)
+        same = ours[number] == ergast.lap_text_to_ms(row["fastestLapTime"])
+        assert same != (number in unknowable), (number, ours[number], row["fastestLapTime"])
         compared += 1
     assert compared >= 18
 
@@ -187,13 +197,16 @@ def _rebuild(root: DataRoot, sessions: list[str], work: Path) -> None:
 @pytest.fixture(scope="module")
 def poorer(pipeline, tmp_path_factory) -> DataRoot:
     """The shipped sessions as a less complete source would have delivered them:
-    2024-18-R without the `pit` endpoint; 2018-04-R without its published classification and
-    without FastF1's deletion flags; the flagged sessions without the flags (race control
+    2024-18-R without the `pit` endpoint; 2018-04-R with its driver list but no published
+    classification (as before results are out) and without FastF1's deletion flags; the flagged sessions without the flags (race control
     stays); 2023-04-Q without the flags AND without race control."""
     work = tmp_path_factory.mktemp("poorer")
     root = copy_root(pipeline.root, work / "root", bronze=True)
     _withhold(root, "openf1", "pit", "2024-18-R")
-    _withhold(root, "fastf1", "results", "2018-04-R")
+    for column in ("position", "classified_position", "grid_position", "time_ms", "status"):
+        _null_column(root, "fastf1", "results", "2018-04-R", column)
+    for column in ("points", "laps"):
+        _null_column(root, "fastf1", "results", "2018-04-R", column)
     for session_id in FLAGGED_SESSIONS:
         _null_column(root, "fastf1", "laps", session_id, "deleted")
     _withhold(root, "fastf1", "race_control_messages", "2023-04-Q")
@@ -263,3 +276,28 @@ def test_a_race_without_its_classification_is_classified_from_timing(poorer):
         assert status_class == expected_class, (number, row["status"])
         assert source == "derived_from_timing"
         assert race_time is None  # lap timing cannot give the official thousandth
+
+
+def test_the_openf1_race_is_classified_from_timing_as_officially(pipeline):
+    """2024-18-R: no results source recorded it; its laps alone give every driver's official
+    position, laps, points and status class. What the timing cannot support stays null, with
+    the reason: no grid (no position sample before the start), no race time or gap."""
+    official = ergast.classification(2024, 18)
+    rows = pipeline.query(
+        "select l.driver_number, l.position, l.laps_completed, l.points, l.status_class, "
+        "l.classification_source, l.grid_position, l.race_time_ms, l.gap_to_winner_ms, "
+        "l.result_text, t.grid_note from gold.session_leaderboard as l "
+        "join silver.silver_timing_classification as t using (session_id, driver_number) "
+        "where l.session_id = '2024-18-R'"
+    )
+    assert len(rows) == len(official) == 20
+    for number, position, laps, points, status_class, source, grid, time, gap, text, note in rows:
+        row = official[number]
+        assert (position, laps, points) == (row["position"], row["laps"], row["points"]), number
+        expected = {"Finished": "finished", "+1 Lap": "lapped"}.get(row["status"], "retired")
+        assert status_class == expected, (number, row["status"])
+        assert source == "derived_from_timing"
+        assert (grid, time, gap) == (None, None, None)
+        assert note == "grid: no position sample before the start"
+        if status_class == "lapped":
+            assert text == row["status"] == "+1 Lap"

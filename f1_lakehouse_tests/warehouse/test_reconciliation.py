@@ -38,18 +38,35 @@ def test_gold_agrees_with_the_official_classification_in_every_recorded_session(
     assert result.passed, result.metadata["differences"].value
     assert set(by_session) == OFFICIAL_SESSIONS
     for session_id, verdict in by_session.items():
-        assert verdict["status"] in ("pass", "known disagreement"), (session_id, verdict)
-        assert verdict["differences"] == [], session_id
+        assert verdict["status"] == "pass", (session_id, verdict)
         for field, exact in verdict["exact"].items():
             ok, total = exact.split("/")
-            # every compared field is exact, but where a documented disagreement is reported
-            assert ok == total or verdict["known"], (session_id, field, exact)
+            assert ok == total, (session_id, field, exact)
 
 
-def test_a_known_source_disagreement_is_reported_as_known_not_as_a_pass(pipeline):
-    verdict = _check(pipeline.root).metadata["by_session"].value["2023-04-S"]
-    assert verdict["status"] == "known disagreement"
-    assert verdict["known"] and verdict["known"][0].startswith("SAR grid")
+def test_a_known_source_disagreement_is_reported_as_known_not_as_a_pass():
+    """A documented disagreement (known_source_disagreements) neither fails nor passes."""
+    row = ("2099-01-R", "7", "RAI", "gold", "grid", "3", "2", False)
+    known = reconciliation.verdicts([(*row, "the source revised the grid")])
+    unknown = reconciliation.verdicts([(*row, None)])
+    assert known["2099-01-R"].status == "known disagreement"
+    assert known["2099-01-R"].summary()["known"] == [
+        "RAI grid: ours 3, official 2 (the source revised the grid)"
+    ]
+    assert reconciliation.check_result(LEADERBOARD, known).passed
+    assert unknown["2099-01-R"].status == "fail"
+    assert not reconciliation.check_result(LEADERBOARD, unknown).passed
+
+
+def test_no_grid_slot_is_null_in_gold_and_0_in_jolpica_and_they_agree(pipeline):
+    """Jolpica writes grid 0 for a pit-lane start or a car that did not start (2023-04-S
+    Sargeant, 2022-02-R Schumacher); gold leaves such a grid null."""
+    rows = pipeline.query(
+        "select session_id, driver_key, ours, agrees from gold.classification_reconciliation "
+        "where comparison = 'gold' and field = 'grid' and official = '0' order by 1"
+    )
+    assert ("2022-02-R", "MSC", None, True) in rows and ("2023-04-S", "SAR", None, True) in rows
+    assert all(agrees for *_, agrees in rows)
 
 
 def test_the_derived_classification_is_compared_and_reported(pipeline):

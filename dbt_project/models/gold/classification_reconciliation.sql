@@ -106,10 +106,13 @@ select
     p.field,
     p.ours,
     p.official,
-    -- a number compared as a number (0.0 and 0 agree)
     coalesce(
+        -- a number compared as a number (0.0 and 0 agree)
         try_cast(p.ours as double) = try_cast(p.official as double),
         p.ours = p.official,
+        -- Jolpica writes grid 0 for a car with no grid slot (pit-lane start, did not start);
+        -- gold leaves that grid null
+        p.field = 'grid' and p.official = '0' and p.ours is null,
         false
     ) as agrees,
     k.reason as known_disagreement

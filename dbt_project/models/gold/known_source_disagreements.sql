@@ -2,8 +2,6 @@
 -- reconciliation reports such a difference as known (with this reason), not as a failure
 -- and not as a pass. Each entry names the session, car, comparison (gold or derived) and field.
 {%- set known = [
-    ('2023-04-S', '2', 'gold', 'grid',
-     'FastF1 3.9 leaves Sargeant without position and grid in the 2023 Baku sprint; Jolpica has him starting from the pit lane (grid 0)'),
 ] %}
 select
     cast(null as varchar) as session_id,

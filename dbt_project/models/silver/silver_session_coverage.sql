@@ -68,7 +68,8 @@ select
         as pit_stops_note,
     case
         when not has_laps then 'no lap timing recorded for this session'
-        when deleted_laps_source is null then 'deletions unknown: no race-control messages recorded'
+        when deleted_laps_source is null
+            then 'deletions unknown: no race-control messages recorded (best laps may include deleted laps)'
     end as deleted_laps_note,
     case when classification_source is null then 'no classification recorded or derivable' end
         as classification_note
