@@ -41,8 +41,8 @@ demo: manifest init
 	@for key in $(DEMO_SESSIONS); do \
 		echo "== materialising $$key (bronze → silver → gold)"; \
 		F1_LAKEHOUSE_SEASONS=$(DEMO_SEASONS) $(BIN)/dagster asset materialize -m f1_lakehouse.definitions \
-			--select '$(FASTF1_SELECTION)' --partition $$key > $(F1_LAKEHOUSE_ROOT)/last-run.log 2>&1 \
-			|| { tail -40 $(F1_LAKEHOUSE_ROOT)/last-run.log; exit 1; }; \
+			--select '$(FASTF1_SELECTION)' --partition $$key > "$$F1_LAKEHOUSE_ROOT/last-run.log" 2>&1 \
+			|| { tail -40 "$$F1_LAKEHOUSE_ROOT/last-run.log"; exit 1; }; \
 	done
 	$(BIN)/f1-lakehouse summary
 	$(BIN)/f1-lakehouse export
@@ -87,21 +87,21 @@ TELEMETRY_SELECTION := group:bronze_openf1 or group:silver or group:gold
 .PHONY: dashboard demo-telemetry export compose-config
 
 dashboard: manifest init
-	@if [ -e "$(F1_LAKEHOUSE_ROOT)/warehouse/f1.duckdb" ]; then \
+	@if [ -e "$$F1_LAKEHOUSE_ROOT/warehouse/f1.duckdb" ]; then \
 		$(BIN)/f1-lakehouse export; \
 	else \
-		echo "== no warehouse under $(F1_LAKEHOUSE_ROOT) yet: building the demo data first"; \
+		echo "== no warehouse under $$F1_LAKEHOUSE_ROOT yet: building the demo data first"; \
 		$(MAKE) --no-print-directory demo demo-telemetry || exit 1; \
 	fi
 	$(BIN)/f1-lakehouse dashboard --port $(DASHBOARD_PORT)
 
 demo-telemetry: manifest init
-	F1_LAKEHOUSE_SEASONS=2024 $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select bronze/fastf1/calendar > $(F1_LAKEHOUSE_ROOT)/last-run.log 2>&1 \
-		|| { tail -40 $(F1_LAKEHOUSE_ROOT)/last-run.log; exit 1; }
+	F1_LAKEHOUSE_SEASONS=2024 $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select bronze/fastf1/calendar > "$$F1_LAKEHOUSE_ROOT/last-run.log" 2>&1 \
+		|| { tail -40 "$$F1_LAKEHOUSE_ROOT/last-run.log"; exit 1; }
 	@echo "== materialising $(TELEMETRY_SESSION) (OpenF1 with car telemetry, bronze → silver → gold)"
 	@$(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select '$(TELEMETRY_SELECTION)' \
-		--partition $(TELEMETRY_SESSION) > $(F1_LAKEHOUSE_ROOT)/last-run.log 2>&1 \
-		|| { tail -40 $(F1_LAKEHOUSE_ROOT)/last-run.log; exit 1; }
+		--partition $(TELEMETRY_SESSION) > "$$F1_LAKEHOUSE_ROOT/last-run.log" 2>&1 \
+		|| { tail -40 "$$F1_LAKEHOUSE_ROOT/last-run.log"; exit 1; }
 	$(BIN)/f1-lakehouse export
 
 # Gold → Parquet for the dashboard by hand (waits up to 30 s for a busy warehouse).

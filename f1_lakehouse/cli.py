@@ -7,14 +7,13 @@ import os
 import sys
 
 from f1_lakehouse.lib.root_setup import DataRootError, init_root
-from f1_lakehouse.lib.settings import data_root
+from f1_lakehouse.lib.settings import allow_ram_root, data_root, require_mount
 
 
 def _init(args: argparse.Namespace) -> int:
     root = data_root()
-    require_mount = os.environ.get("F1_LAKEHOUSE_REQUIRE_MOUNT", "") == "1"
     try:
-        findings = init_root(root, require_mount=require_mount)
+        findings = init_root(root, require_mount(), allow_ram_root())
     except DataRootError as exc:
         print(f"f1-lakehouse init: refused: {exc}", file=sys.stderr)
         return 2

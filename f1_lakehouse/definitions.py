@@ -8,6 +8,7 @@ from f1_lakehouse.defs.dashboard import definitions as dashboard
 from f1_lakehouse.defs.dbt import definitions as dbt
 from f1_lakehouse.defs.fastf1 import definitions as fastf1
 from f1_lakehouse.defs.openf1 import definitions as openf1
+from f1_lakehouse.lib.executor import reclaiming_in_process_executor
 from f1_lakehouse.lib.resources import DataRootResource
 
 defs = dg.Definitions.merge(
@@ -18,6 +19,8 @@ defs = dg.Definitions.merge(
     automation.defs,
     dashboard.defs,
     # In-process: on a 2-core laptop parallel steps buy little, and each subprocess would
-    # re-import FastF1 and dagster-dbt (seconds per step).
-    dg.Definitions(resources={"data_root": DataRootResource()}, executor=dg.in_process_executor),
+    # re-import FastF1 and dagster-dbt (seconds per step). Pool waits free dead holders' slots.
+    dg.Definitions(
+        resources={"data_root": DataRootResource()}, executor=reclaiming_in_process_executor
+    ),
 )

@@ -35,11 +35,13 @@ def test_require_mount_refuses_the_host_root_volume(tmp_path, monkeypatch):
     assert not (tmp_path / "bronze").exists()
 
 
-def test_require_mount_accepts_a_volume_of_its_own():
+def test_require_mount_accepts_a_volume_of_its_own_unless_it_is_ram():
     shm = Path("/dev/shm")
     if not os.path.ismount(shm):
         pytest.skip("no separately mounted volume on this machine")
-    assert check_own_volume(shm / "f1-lakehouse-root") == shm
+    with pytest.raises(DataRootError, match="held in memory"):
+        check_own_volume(shm / "f1-lakehouse-root")
+    assert check_own_volume(shm / "f1-lakehouse-root", allow_ram=True) == shm
 
 
 def test_cli_init_with_require_mount(tmp_path, monkeypatch, capsys):

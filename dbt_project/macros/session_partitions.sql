@@ -85,7 +85,7 @@
     {%- set files = [] -%}
     {%- if execute -%}
         {%- set sql -%}
-            {% for pattern in patterns %}select file from glob('{{ pattern }}'){% if not loop.last %} union all {% endif %}{% endfor %}
+            {% for pattern in patterns %}select file from glob({{ sql_string(pattern) }}){% if not loop.last %} union all {% endif %}{% endfor %}
             order by file
         {%- endset -%}
         {%- for row in run_query(sql) -%}{%- do files.append(row[0]) -%}{%- endfor -%}
@@ -102,7 +102,7 @@
     {%- set relation = source(source_name, table) -%}
     {%- set files = bronze_files(source_name, table) -%}
     {%- if files | length > 0 -%}
-        read_parquet([{% for f in files %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %}],
+        read_parquet([{% for f in files %}{{ sql_string(f) }}{% if not loop.last %}, {% endif %}{% endfor %}],
             hive_partitioning = true, hive_types_autocast = false, union_by_name = true)
     {%- elif execute and graph.get('sources') is none -%}
         {#- a unit test: source() is the test's given rows -#}

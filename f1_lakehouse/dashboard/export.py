@@ -88,7 +88,8 @@ def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> int:
-    con.execute(f"copy ({sql}) to '{target}' (format parquet, compression zstd)")
+    quoted = "'" + str(target).replace("'", "''") + "'"  # COPY takes no bound file name
+    con.execute(f"copy ({sql}) to {quoted} (format parquet, compression zstd)")
     return con.execute("select count(*) from read_parquet(?)", [str(target)]).fetchone()[0]
 
 

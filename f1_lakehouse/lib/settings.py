@@ -63,3 +63,13 @@ def source_mode() -> SourceMode:
             f"F1_LAKEHOUSE_SOURCE={mode!r} is not a source mode; use one of {', '.join(SOURCE_MODES)}"
         )
     return mode  # type: ignore[return-value]
+
+
+def require_mount() -> bool:
+    """`F1_LAKEHOUSE_REQUIRE_MOUNT=1`: the root must sit on a mounted volume of its own."""
+    return os.environ.get("F1_LAKEHOUSE_REQUIRE_MOUNT", "").strip() == "1"
+
+
+def allow_ram_root() -> bool:
+    """`F1_LAKEHOUSE_ALLOW_RAM_ROOT=1`: accept a tmpfs/ramfs root under REQUIRE_MOUNT (tests)."""
+    return os.environ.get("F1_LAKEHOUSE_ALLOW_RAM_ROOT", "").strip() == "1"

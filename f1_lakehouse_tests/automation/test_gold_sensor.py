@@ -75,3 +75,23 @@ def test_gold_waits_for_the_run_that_is_still_writing_silver() -> None:
         assert result.skip_reason.skip_message == (
             f"silver landed in run {run_id}, still STARTED: gold waits for it to finish"
         )
+
+
+def test_no_gold_refresh_after_a_failed_silver_step() -> None:
+    """A silver step that reported a materialisation and then failed (a test failed after its
+    model was built): write-audit-publish rolled it back, so gold must not follow it."""
+
+    @dg.multi_asset(specs=[dg.AssetSpec(SILVER_KEYS[0])], name="silver_step")
+    def silver_step():  # type: ignore[no-untyped-def]
+        yield dg.MaterializeResult(asset_key=SILVER_KEYS[0])
+        raise RuntimeError("dbt build failed: unique_combination_silver_laps")
+
+    with dg.instance_for_test() as instance:
+        land(instance, *GOLD_KEYS)
+        result = dg.materialize([silver_step], instance=instance, raise_on_error=False)
+        assert not result.success
+        record = instance.fetch_materializations(SILVER_KEYS[0], limit=1).records[0]
+        assert record.run_id == result.run_id  # the failed run did report silver
+        skipped = evaluate(instance)
+        assert skipped.run_requests == []
+        assert skipped.skip_reason.skip_message.startswith("silver's step failed in run")

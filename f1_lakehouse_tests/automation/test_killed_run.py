@@ -1,5 +1,6 @@
-"""A run killed with SIGKILL must not keep its pool slot: run monitoring sees the dead worker
-(LocalRunLauncher's pid check), marks the run failed, and its slot is freed."""
+"""A run killed with SIGKILL must not keep its pool slot: the next plain CLI run (no daemon) frees
+it itself before waiting (f1_lakehouse/lib/executor.py); with the daemon, run monitoring sees the
+dead worker (LocalRunLauncher's pid check). A run waiting on a live holder stops on SIGTERM."""
 
 import logging
 import os
@@ -11,12 +12,15 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from dagster._daemon.monitoring.run_monitoring import monitor_started_run
 
+from f1_lakehouse.lib.executor import HTTP_POOL_LIMITS
 from f1_lakehouse.lib.run_launcher import LocalRunLauncher
 from f1_lakehouse.lib.settings import REPO_ROOT
 
 DEFS = Path(__file__).with_name("slow_pool_defs.py")
+DAGSTER = Path(sys.executable).with_name("dagster")
 
 
 def _wait_for(predicate, seconds: float, what: str):
@@ -29,28 +33,96 @@ def _wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_killed_run_is_failed_by_monitoring_and_frees_its_pool_slot(tmp_path):
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
-    dagster = Path(sys.executable).with_name("dagster")
-    proc = subprocess.Popen(
-        [
-            str(dagster),
-            "asset",
-            "materialize",
-            "-f",
-            str(DEFS),
-            "--select",
-            "holds_the_duckdb_slot",
-        ],
-        env=env,
-        cwd=tmp_path,
+    return home
+
+
+def _materialize(home: Path, asset: str) -> subprocess.Popen:
+    """`dagster asset materialize` as a user types it: its own process, no daemon anywhere."""
+    return subprocess.Popen(
+        [str(DAGSTER), "asset", "materialize", "-f", str(DEFS), "--select", asset],
+        env={**os.environ, "DAGSTER_HOME": str(home)},
+        cwd=home.parent,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
+
+
+def _holders(instance: dg.DagsterInstance, pool: str) -> set[str]:
+    return {s.run_id for s in instance.event_log_storage.get_concurrency_info(pool).claimed_slots}
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.mark.parametrize("pool", ["duckdb", "openf1_api"])
+def test_after_a_killed_holder_the_next_cli_run_completes_without_the_daemon(home, pool):
+    limit = HTTP_POOL_LIMITS.get(pool, 1)
+    holders = [_materialize(home, f"holds_the_{pool}_slot") for _ in range(limit)]
+    waiter = None
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            held = _wait_for(
+                lambda: len(_holders(instance, pool)) == limit and _holders(instance, pool),
+                120,
+                f"{limit} run(s) to fill the {pool} pool",
+            )
+            assert instance.event_log_storage.get_concurrency_info(pool).slot_count == limit
+            for proc in holders:
+                _kill(proc)  # SIGKILL: no chance to free anything
+            assert _holders(instance, pool) == held  # the dead still hold the pool
+
+            waiter = _materialize(home, f"needs_the_{pool}_slot")
+            _, err = waiter.communicate(timeout=60)
+            assert waiter.returncode == 0, err[-3000:]
+            assert "freed slots of run" in err
+            assert not _holders(instance, pool)
+            for run_id in held:  # the dead runs are failed, not left STARTED
+                assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
+    finally:
+        for proc in [*holders, *([waiter] if waiter else [])]:
+            _kill(proc)
+
+
+def test_a_run_waiting_on_a_live_holder_stops_on_sigterm(home):
+    holder = _materialize(home, "holds_the_duckdb_slot")
+    waiter = None
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            (held,) = _wait_for(lambda: _holders(instance, "duckdb"), 120, "the holder's claim")
+            waiter = _materialize(home, "needs_the_duckdb_slot")
+            storage = instance.event_log_storage
+
+            def waiting_run() -> str | None:
+                pending = storage.get_concurrency_info("duckdb").pending_steps
+                return next((p.run_id for p in pending if p.run_id != held), None)
+
+            run_id = _wait_for(waiting_run, 120, "the second run to wait on the pool")
+            os.kill(waiter.pid, signal.SIGTERM)
+            _, err = waiter.communicate(timeout=30)
+            assert waiter.returncode != 0
+            assert instance.get_run_by_id(run_id).status in (
+                dg.DagsterRunStatus.CANCELED,
+                dg.DagsterRunStatus.FAILURE,
+            ), err[-3000:]
+            assert holder.poll() is None  # the holder was left alone
+            assert _holders(instance, "duckdb") == {held}
+    finally:
+        for proc in [holder, *([waiter] if waiter else [])]:
+            _kill(proc)
+
+
+def test_a_killed_run_is_failed_by_monitoring_and_frees_its_pool_slot(home):
+    proc = _materialize(home, "holds_the_duckdb_slot")
     try:
         with dg.DagsterInstance.from_config(str(home)) as instance:
             assert isinstance(instance.run_launcher, LocalRunLauncher)
@@ -65,8 +137,7 @@ def test_a_killed_run_is_failed_by_monitoring_and_frees_its_pool_slot(tmp_path):
             assert run.status == dg.DagsterRunStatus.STARTED
             assert instance.run_launcher.check_run_worker_health(run).status.value == "RUNNING"
 
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+            _kill(proc)
             record = instance.get_run_records(dg.RunsFilter(run_ids=[run_id]))[0]
             assert record.dagster_run.status == dg.DagsterRunStatus.STARTED  # stuck, as before
 
@@ -78,6 +149,4 @@ def test_a_killed_run_is_failed_by_monitoring_and_frees_its_pool_slot(tmp_path):
             storage.free_concurrency_slots_for_run(run_id)
             assert run_id not in storage.get_concurrency_run_ids()
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        _kill(proc)

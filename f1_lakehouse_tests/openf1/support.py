@@ -13,6 +13,8 @@ from f1_lakehouse.lib.openf1.replay_server import FaultPlan
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.root_setup import init_root, read_marker
+from f1_lakehouse.lib.settings import DataRoot
 
 PARTITION = "2024-18-R"
 # The recorded counts of the 2024 Singapore GP race (session 9606), PROVENANCE.md section 3.
@@ -70,7 +72,10 @@ def materialize(
     selection: list[str] | None = None,
     partition: str = PARTITION,
 ) -> dg.ExecuteInProcessResult:
-    """Materialize OpenF1 assets for one partition (without Dagster-level retry delays)."""
+    """Materialize OpenF1 assets for one partition (without Dagster-level retry delays), in a
+    root initialised first (runs refuse a root `init` never prepared)."""
+    if read_marker(DataRoot(root)) is None:
+        init_root(DataRoot(root), require_mount=False)
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("sessions", [partition])
     assets = build_openf1_assets(retry_policy=None)

@@ -154,6 +154,7 @@ def test_sessions_before_openf1_coverage_land_nothing_and_say_so(tmp_path) -> No
     from f1_lakehouse.defs.openf1.assets import build_openf1_assets
     from f1_lakehouse.lib.openf1.resource import OpenF1Resource
     from f1_lakehouse.lib.resources import DataRootResource
+    from f1_lakehouse_tests.conftest import make_root
 
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("sessions", ["2018-04-R"])
@@ -162,7 +163,7 @@ def test_sessions_before_openf1_coverage_land_nothing_and_say_so(tmp_path) -> No
             partition_key="2018-04-R",
             instance=instance,
             resources={
-                "data_root": DataRootResource(path=str(tmp_path)),
+                "data_root": DataRootResource(path=str(make_root(tmp_path).path)),
                 "openf1": OpenF1Resource(),
             },
         )
@@ -173,4 +174,4 @@ def test_sessions_before_openf1_coverage_land_nothing_and_say_so(tmp_path) -> No
     }
     assert "car_data" in notes and "laps" in notes
     assert all("covers 2023 onwards" in note for note in notes.values())
-    assert not (tmp_path / "bronze").exists()
+    assert not list((tmp_path / "bronze").rglob("*.parquet"))

@@ -118,12 +118,23 @@ def _latest_record(instance: dg.DagsterInstance, keys: tuple[dg.AssetKey, ...]):
     }
 
 
+def _step_failed(instance: dg.DagsterInstance, record) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the step that reported this materialisation failed (write-audit-publish rolls a
+    failed dbt step back, whatever it reported on the way)."""
+    step_key = record.event_log_entry.step_key
+    failures = instance.get_records_for_run(
+        record.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
+    ).records
+    return any(f.event_log_entry.step_key == step_key for f in failures)
+
+
 @dg.sensor(
     job=gold_refresh_job,
     minimum_interval_seconds=30,
     default_status=default_sensor_status(),
     description="Refresh gold when silver has landed since gold was last built (by any run: "
-    "sensor, schedule, backfill, by hand), once the run that wrote silver has finished.",
+    "sensor, schedule, backfill, by hand), once the run that wrote silver has finished, and "
+    "only if silver's step succeeded.",
 )
 def gold_after_silver_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     silver = [r for r in _latest_record(context.instance, SILVER_KEYS).values() if r is not None]
@@ -139,6 +150,11 @@ def gold_after_silver_sensor(context: dg.SensorEvaluationContext) -> dg.SensorRe
         return dg.SensorResult(
             skip_reason=f"silver landed in run {newest.run_id}, still {run.status.value}: "
             "gold waits for it to finish"
+        )
+    if run is not None and _step_failed(context.instance, newest):
+        return dg.SensorResult(
+            skip_reason=f"silver's step failed in run {newest.run_id}: gold is not refreshed "
+            "from it (its changes were rolled back)"
         )
     cursor = str(newest.storage_id)
     if context.cursor == cursor:

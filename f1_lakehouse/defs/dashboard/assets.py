@@ -9,6 +9,7 @@ from f1_lakehouse.dashboard.queries import EXPORTS
 from f1_lakehouse.defs.dbt.assets import DUCKDB_POOL
 from f1_lakehouse.lib.dbt_project import dbt_project
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.wap import pending_audit
 
 GOLD_EXPORT_KEY = dg.AssetKey(["dashboard", "gold_export"])
 
@@ -40,6 +41,8 @@ def export_deps() -> list[dg.AssetKey]:
     ),
 )
 def gold_export(context: dg.AssetExecutionContext, data_root: DataRootResource):
+    if pending_audit(data_root.root().warehouse_file):  # a dbt step was killed mid-way
+        raise dg.Failure("the last dbt step never finished its audit: re-run gold, then export")
     # A reader outside Dagster (an analyst's notebook) may briefly hold the file: wait for it.
     generation = export_gold(data_root.root(), wait_seconds=60.0)
     missing = {

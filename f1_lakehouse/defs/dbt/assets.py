@@ -4,9 +4,15 @@ Snapshots are unpartitioned and read every session in silver, like gold; they ru
 step, just before the marts that read them (dim_drivers). One step keeps the order right
 wherever gold is refreshed (the automation's gold_refresh_job selects the gold step's keys): a
 separate snapshot step could leave gold built on a stale, or on a fresh root a missing, snapshot.
+
+Each step is write-audit-publish (f1_lakehouse/lib/wap.py): if any model, constraint or test
+fails, what the step changed is restored before it lets go of the warehouse, and the step
+reports no materialisation (only the failed checks), so nothing downstream (gold, the
+gold-after-silver sensor, the export) ever builds on rows that failed their tests.
 """
 
 import os
+from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
@@ -16,6 +22,7 @@ from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
 from f1_lakehouse.lib.dbt_step_assets import dbt_step_assets
 from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.wap import audited, recover
 
 DUCKDB_POOL = "duckdb"
 
@@ -24,6 +31,30 @@ def _point_dbt_at(data_root: DataRootResource) -> None:
     """dbt reads the data root from F1_LAKEHOUSE_ROOT (profiles.yml, sources); make it agree
     with the resource the run was given."""
     os.environ["F1_LAKEHOUSE_ROOT"] = str(data_root.root().path)
+
+
+def _audited_build(
+    context: dg.AssetExecutionContext,
+    dbt: InProcessDbt,
+    data_root: DataRootResource,
+    schemas: Sequence[str],
+    args: Sequence[str],
+    session_keys: Sequence[str] = (),
+) -> Iterator[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult]:
+    """`dbt.build` under write-audit-publish: its events are held back until dbt has passed."""
+    _point_dbt_at(data_root)
+    warehouse = data_root.root().warehouse_file
+    if recover(warehouse):
+        context.log.warning("restored the warehouse left un-audited by a killed dbt step")
+    events: list[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult] = []
+    try:
+        with audited(warehouse, schemas, session_keys):
+            events.extend(dbt.build(context, args))
+    except Exception:
+        context.log.error(f"dbt failed: {', '.join(schemas)} restored to their previous state")
+        yield from (e for e in events if isinstance(e, dg.AssetCheckResult))
+        raise
+    yield from events
 
 
 @dbt_step_assets(
@@ -37,8 +68,8 @@ def silver_dbt_models(
     context: dg.AssetExecutionContext, dbt: InProcessDbt, data_root: DataRootResource
 ):
     """Rebuild the run's sessions in every silver model (delete + append, so re-runs are exact)."""
-    _point_dbt_at(data_root)
-    yield from dbt.build(context, build_args(context.partition_keys))
+    keys = list(context.partition_keys)
+    yield from _audited_build(context, dbt, data_root, ["silver"], build_args(keys), keys)
 
 
 @dbt_step_assets(
@@ -52,5 +83,4 @@ def gold_dbt_models(
     """Snapshot driver and session history, then rebuild gold whole from silver and the
     snapshots: correct across sessions first. A snapshot re-run makes no version unless a
     tracked column changed."""
-    _point_dbt_at(data_root)
-    yield from dbt.build(context, build_args())
+    yield from _audited_build(context, dbt, data_root, ["snapshots", "gold"], build_args())
