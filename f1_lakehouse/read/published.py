@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from f1_lakehouse.dashboard.export import Generation, current_generation
+from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import DataRoot, data_root
 
 # Names the manifest may hold: dbt model and column names (lower snake case).
@@ -118,7 +119,8 @@ def table(
     live = generation(root)
     info = table_info(live, name)
     if session is not None:
-        filters = {"session_id": session, **filters}
+        # Raises InvalidSessionKey (a ValueError) with the expected form.
+        filters = {"session_id": str(SessionKey.parse(session)), **filters}
     where, params = _where(info, name, filters)
     with duckdb.connect(":memory:") as con:
         result = con.execute(
