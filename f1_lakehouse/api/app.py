@@ -95,6 +95,8 @@ def create_app(root: DataRoot, token: str | None, max_rows: int) -> FastAPI:
         title="f1-lakehouse read API",
         description=DESCRIPTION,
         version="1",
+        # The bundled Swagger UI (4.x) renders OpenAPI 3.0; nothing here needs 3.1.
+        openapi_version="3.0.3",
         docs_url=None,
         redoc_url=None,
     )

@@ -123,10 +123,10 @@ def table(
         filters = {"session_id": str(SessionKey.parse(session)), **filters}
     where, params = _where(info, name, filters)
     with duckdb.connect(":memory:") as con:
-        result = con.execute(
-            f"select * from read_parquet(?){where}", [str(live.table(name)), *params]
+        result = con.sql(
+            f"select * from read_parquet(?){where}", params=[str(live.table(name)), *params]
         )
-        return result.fetch_arrow_table() if arrow else result.df()
+        return result.to_arrow_table() if arrow else result.df()
 
 
 def connect(root: DataRoot | None = None) -> duckdb.DuckDBPyConnection:

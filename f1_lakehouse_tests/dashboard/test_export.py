@@ -230,8 +230,10 @@ def test_gold_export_asset_records_the_gold_run(pipeline):
     newest = pipeline.instance.get_latest_materialization_event(dg.AssetKey(["gold", "fact_laps"]))
     assert live.manifest["gold_run_id"] == newest.run_id
     assert pipeline.instance.get_run_by_id(newest.run_id) is not None
-    (event,) = result.asset_materializations_for_node("gold_export")
-    assert event.metadata["published/fact_laps"].value == live.tables["fact_laps"]["rows"]
+    event = pipeline.instance.get_latest_materialization_event(GOLD_EXPORT_KEY)
+    metadata = event.asset_materialization.metadata
+    assert metadata["published/fact_laps"].value == live.tables["fact_laps"]["rows"]
+    assert metadata["gold_run_id"].value == newest.run_id
     (event,) = result.asset_materializations_for_node("dashboard__gold_export")
     metadata = {k: v.value for k, v in event.metadata.items()}
     assert metadata["generation"] == current_generation(pipeline.root).name

@@ -58,6 +58,8 @@ def test_fastf1_shaped_laps(exported, pipeline):
     assert fastest["Driver"] == "BOT"
     assert fastest["LapTime"] == pd.Timedelta(milliseconds=105_149)
     assert laps["LapNumber"].dtype == "float64"
+    # The README's example.
+    assert laps.loc[laps.LapTime.idxmin(), "Driver"] == "BOT"
     # Unknown stays missing: a lap without a time is NaT, never zero.
     assert (laps["LapTime"].dropna() > pd.Timedelta(0)).all()
 
