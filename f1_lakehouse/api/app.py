@@ -20,7 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
 from f1_lakehouse.api.filters import FilterError, parse_query, where_clause
-from f1_lakehouse.dashboard.export import Generation
+from f1_lakehouse.dashboard.export import Generation, current_generation
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse.read.published import NothingPublished, ReadError, generation, table_info
 
@@ -95,11 +95,11 @@ def create_app(root: DataRoot, token: str | None, max_rows: int) -> FastAPI:
         title="f1-lakehouse read API",
         description=DESCRIPTION,
         version="1",
-        # The bundled Swagger UI (4.x) renders OpenAPI 3.0; nothing here needs 3.1.
-        openapi_version="3.0.3",
         docs_url=None,
         redoc_url=None,
     )
+    # The bundled Swagger UI (4.x) renders OpenAPI 3.0; nothing here needs 3.1.
+    app.openapi_version = "3.0.3"
 
     def authorised(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
@@ -172,4 +172,26 @@ def create_app(root: DataRoot, token: str | None, max_rows: int) -> FastAPI:
         body = frame.to_json(orient="records", date_format="iso", date_unit="ms")
         return Response(body, media_type="application/json", headers=headers)
 
+    _document_tables(app, root)
     return app
+
+
+def _document_tables(app: FastAPI, root: DataRoot) -> None:
+    """One documented path per table published when the API starts (the generic route above
+    answers every call, so tables published later are served too)."""
+    live = current_generation(root)
+    if live is None:
+        return
+    paths = app.openapi()["paths"]
+    generic = paths.pop("/v1/{table}")["get"]
+    for name, info in sorted(live.tables.items()):
+        columns = ", ".join(f"`{c['name']}` {c['type']}" for c in info["columns"])
+        operation = {
+            **generic,
+            "operationId": f"read_{name}",
+            "summary": f"{name} ({info['layer']}, {info['rows']} rows when the API started)",
+            "description": f"Filter on any column with `column<op>value`. Columns: {columns}.",
+            "parameters": [],
+        }
+        paths[f"/v1/{name}"] = {"get": operation}
+    paths["/v1/{table}"] = {"get": generic}
