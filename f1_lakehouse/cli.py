@@ -40,9 +40,12 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from f1_lakehouse.dashboard.export import export_cli
-    from f1_lakehouse.lib.gold_runs import gold_run_id_from_home
+    from f1_lakehouse.lib.settings import dagster_home_is_set
 
-    return export_cli(data_root(), wait_seconds=args.wait, gold_run_id=gold_run_id_from_home)
+    gold_run_id = None
+    if dagster_home_is_set():  # the run history is there to ask (Dagster loads in seconds)
+        from f1_lakehouse.lib.gold_runs import gold_run_id_from_home as gold_run_id
+    return export_cli(data_root(), wait_seconds=args.wait, gold_run_id=gold_run_id)
 
 
 def _api(args: argparse.Namespace) -> int:

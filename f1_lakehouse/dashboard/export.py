@@ -130,9 +130,7 @@ def _connect_read_only(warehouse: Path, wait_seconds: float) -> duckdb.DuckDBPyC
 
 def default_tables() -> tuple[Model, ...]:
     """The models the dbt exposures name (and silver, when the setting asks for it)."""
-    from f1_lakehouse.lib.dbt_project import dbt_project
-
-    return published_models(load_manifest(dbt_project.manifest_path), publish_silver())
+    return published_models(load_manifest(), publish_silver())
 
 
 def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[dict[str, str]]:

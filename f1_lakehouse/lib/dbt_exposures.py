@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from f1_lakehouse.lib.settings import REPO_ROOT
+
+# dagster-dbt's `dbt_project.manifest_path`, without importing dagster-dbt (seconds) into the
+# `f1-lakehouse export` command; a test keeps the two equal.
+DBT_MANIFEST = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
 DASHBOARD_EXPOSURE = "dashboard"
 API_EXPOSURE = "api"
 PUBLISHED_LAYERS = ("gold", "silver")
@@ -30,7 +35,7 @@ class Model:
         return f"{self.layer}.{self.name}"
 
 
-def load_manifest(path: Path) -> dict[str, Any]:
+def load_manifest(path: Path = DBT_MANIFEST) -> dict[str, Any]:
     """dbt's manifest.json (written by `make manifest`)."""
     try:
         return json.loads(path.read_text())
@@ -39,15 +44,12 @@ def load_manifest(path: Path) -> dict[str, Any]:
 
 
 def _model(manifest: Mapping[str, Any], unique_id: str) -> Model | None:
-    # Imported here: the translator brings in dagster-dbt, which readers of an export
-    # (dashboard, API) never need.
-    from f1_lakehouse.lib.dbt_translator import layer_of
-
+    """The model's warehouse schema is its layer (`+schema` per layer folder in
+    dbt_project.yml), which is also the first part of its Dagster asset key."""
     node = manifest["nodes"].get(unique_id)
-    if node is None or node["resource_type"] != "model":
+    if node is None or node["resource_type"] != "model" or node["schema"] not in PUBLISHED_LAYERS:
         return None
-    layer = layer_of(node)
-    return Model(layer, node["name"]) if layer else None
+    return Model(node["schema"], node["name"])
 
 
 def exposure_models(manifest: Mapping[str, Any], exposure: str) -> tuple[Model, ...]:

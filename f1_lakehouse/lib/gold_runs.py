@@ -6,13 +6,12 @@ from __future__ import annotations
 import dagster as dg
 
 from f1_lakehouse.lib.dbt_exposures import Model, exposed_models, load_manifest
-from f1_lakehouse.lib.dbt_project import dbt_project
 from f1_lakehouse.lib.settings import dagster_home_is_set
 
 
 def gold_keys(models: tuple[Model, ...] | None = None) -> list[dg.AssetKey]:
     if models is None:
-        models = exposed_models(load_manifest(dbt_project.manifest_path))
+        models = exposed_models(load_manifest())
     return [dg.AssetKey([m.layer, m.name]) for m in models if m.layer == "gold"]
 
 

@@ -27,6 +27,7 @@ from f1_lakehouse.defs.dashboard.assets import GOLD_EXPORT_KEY, gold_export
 from f1_lakehouse.lib.dbt_exposures import (
     API_EXPOSURE,
     DASHBOARD_EXPOSURE,
+    DBT_MANIFEST,
     exposed_models,
     exposure_models,
     layer_models,
@@ -203,7 +204,8 @@ def test_silver_is_published_when_the_setting_asks(pipeline, monkeypatch):
 
 
 def test_the_export_reads_its_inputs_from_the_dbt_exposures():
-    manifest = load_manifest(dbt_project.manifest_path)
+    assert dbt_project.manifest_path == DBT_MANIFEST
+    manifest = load_manifest()
     dashboard = {m.relation for m in exposure_models(manifest, DASHBOARD_EXPOSURE)}
     # Every table a dashboard dataset reads is declared by the dashboard exposure ...
     assert {t for dataset in EXPORTS for t in dataset.requires} <= dashboard

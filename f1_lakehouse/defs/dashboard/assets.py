@@ -6,7 +6,6 @@ import dagster as dg
 from f1_lakehouse.dashboard.export import export_gold
 from f1_lakehouse.defs.dbt.assets import DUCKDB_POOL
 from f1_lakehouse.lib.dbt_exposures import exposed_models, load_manifest
-from f1_lakehouse.lib.dbt_project import dbt_project
 from f1_lakehouse.lib.gold_runs import latest_gold_run_id
 from f1_lakehouse.lib.resources import DataRootResource
 
@@ -15,7 +14,7 @@ GOLD_EXPORT_KEY = dg.AssetKey(["dashboard", "gold_export"])
 
 def export_deps() -> list[dg.AssetKey]:
     """The models the dbt exposures (dashboard, API) depend on, as `<layer>/<model>` keys."""
-    manifest = load_manifest(dbt_project.manifest_path)
+    manifest = load_manifest()
     return [dg.AssetKey([m.layer, m.name]) for m in exposed_models(manifest)]
 
 
@@ -45,11 +44,12 @@ def gold_export(context: dg.AssetExecutionContext, data_root: DataRootResource):
         for name, info in generation.manifest["datasets"].items()
         if info["missing_tables"]
     }
+    run_id = generation.manifest["gold_run_id"]
     return dg.MaterializeResult(
         metadata={
+            **({"gold_run_id": run_id} if run_id else {}),  # unknown: absent, never blank
             "generation": generation.name,
             "path": dg.MetadataValue.path(str(generation.path)),
-            "gold_run_id": generation.manifest["gold_run_id"] or "",
             "published_tables": len(generation.tables),
             **{f"rows/{name}": rows for name, rows in generation.rows.items()},
             **{f"published/{name}": info["rows"] for name, info in generation.tables.items()},
