@@ -1,4 +1,4 @@
-# One image for every f1-lakehouse service (user code, webserver, daemon, dashboard).
+# One image for every f1-lakehouse service (user code, webserver, daemon, dashboard, read API).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

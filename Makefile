@@ -44,8 +44,8 @@ demo: manifest init
 			--select '$(FASTF1_SELECTION)' --partition $$key > "$$F1_LAKEHOUSE_ROOT/last-run.log" 2>&1 \
 			|| { tail -40 "$$F1_LAKEHOUSE_ROOT/last-run.log"; exit 1; }; \
 	done
-	$(BIN)/f1-lakehouse summary
 	$(BIN)/f1-lakehouse export
+	$(BIN)/f1-lakehouse summary
 
 summary: install
 	$(BIN)/f1-lakehouse summary
@@ -88,7 +88,7 @@ TELEMETRY_SELECTION := group:bronze_openf1 or group:silver or group:gold
 
 dashboard: manifest init
 	@if [ -e "$$F1_LAKEHOUSE_ROOT/warehouse/f1.duckdb" ]; then \
-		$(BIN)/f1-lakehouse export; \
+		$(BIN)/f1-lakehouse export || [ $$? -eq 75 ]; \
 	else \
 		echo "== no warehouse under $$F1_LAKEHOUSE_ROOT yet: building the demo data first"; \
 		$(MAKE) --no-print-directory demo demo-telemetry || exit 1; \
@@ -107,6 +107,13 @@ demo-telemetry: manifest init
 # Gold → Parquet for the dashboard by hand (waits up to 30 s for a busy warehouse).
 export: install
 	$(BIN)/f1-lakehouse export --wait 30
+
+# The read-only HTTP API over the published gold (README "Reading gold"): docs on
+# http://127.0.0.1:$(API_PORT)/docs. Loopback only unless F1_LAKEHOUSE_API_TOKEN is set.
+API_PORT ?= 8000
+.PHONY: api
+api: install
+	$(BIN)/f1-lakehouse api --port $(API_PORT)
 
 # The compose deployment resolved with .env.example (Debian's docker-compose; no engine needed).
 compose-config:

@@ -1,13 +1,18 @@
-"""The `f1-lakehouse` command: set up a data root, serve OpenF1 replays, print gold summaries."""
+"""The `f1-lakehouse` command: set up a data root, serve OpenF1 replays, print gold summaries,
+publish gold, serve the dashboard and the read API.
+
+Errors go to stderr. Exit codes: 0 done, 1 failed, 2 refused or bad usage, 75 export skipped
+(the warehouse was busy; the previous export stays live)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from importlib.metadata import version
 
 from f1_lakehouse.lib.root_setup import DataRootError, init_root
-from f1_lakehouse.lib.settings import allow_ram_root, data_root, require_mount
+from f1_lakehouse.lib.settings import SettingsError, allow_ram_root, data_root, require_mount
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -34,8 +39,18 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from f1_lakehouse.dashboard.export import export_cli
+    from f1_lakehouse.lib.settings import dagster_home_is_set
 
-    return export_cli(data_root(), wait_seconds=args.wait)
+    gold_run_id = None
+    if dagster_home_is_set():  # the run history is there to ask (Dagster loads in seconds)
+        from f1_lakehouse.lib.gold_runs import gold_run_id_from_home as gold_run_id
+    return export_cli(data_root(), wait_seconds=args.wait, gold_run_id=gold_run_id)
+
+
+def _api(args: argparse.Namespace) -> int:
+    from f1_lakehouse.api.serve import serve
+
+    return serve(host=args.host, port=args.port)
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -52,15 +67,18 @@ def main(argv: list[str] | None = None) -> int:
 
         return replay_main(argv[1:])
     parser = argparse.ArgumentParser(prog="f1-lakehouse", description=__doc__)
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {version('f1_lakehouse')}"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "init", help="create bronze/ cache/ warehouse/ dagster_home/ under F1_LAKEHOUSE_ROOT"
     ).set_defaults(func=_init)
-    commands.add_parser("summary", help="print a short summary of the gold tables").set_defaults(
+    commands.add_parser("summary", help="print a short summary of the published gold").set_defaults(
         func=_summary
     )
     export = commands.add_parser(
-        "export", help="export gold as Parquet for the dashboard (warehouse/exports/)"
+        "export", help="publish gold as Parquet (warehouse/exports/): dashboard, notebooks, API"
     )
     export.add_argument(
         "--wait", type=float, default=0.0, help="seconds to wait for a busy warehouse"
@@ -70,11 +88,23 @@ def main(argv: list[str] | None = None) -> int:
     dashboard.add_argument("--address", default="127.0.0.1")
     dashboard.add_argument("--port", type=int, default=8501)
     dashboard.set_defaults(func=_dashboard)
+    api = commands.add_parser(
+        "api", help="serve the read-only HTTP API over the published gold (docs at /docs)"
+    )
+    api.add_argument(
+        "--host", default="127.0.0.1", help="outside loopback needs F1_LAKEHOUSE_API_TOKEN"
+    )
+    api.add_argument("--port", type=int, default=8000)
+    api.set_defaults(func=_api)
     commands.add_parser(
         "openf1-replay", help="serve recorded OpenF1 responses on 127.0.0.1 (see --help)"
     )
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        print(f"f1-lakehouse {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -208,19 +208,23 @@ def _tables(store: DashboardStore, season: int, round_: int, session_id: str) ->
 
 def _plots(store: DashboardStore, season: int, session_id: str) -> None:
     st.markdown("#### Plots")
+    colours = store.team_colours(session_id)
+    driver_teams = store.driver_teams(session_id)
     left, right = st.columns(2)
     with left:
         laps = store.lap_distribution(session_id)
         if laps.empty:
             st.caption("Lap-time distribution: no timed laps.")
         else:
-            st.altair_chart(charts.lap_distribution_chart(laps), width="stretch")
+            st.altair_chart(charts.lap_distribution_chart(laps, colours), width="stretch")
     with right:
         positions = store.positions(session_id)
         if positions.empty:
             st.caption("Race positions: no lap-by-lap positions in this session.")
         else:
-            st.altair_chart(charts.position_chart(positions), width="stretch")
+            st.altair_chart(
+                charts.position_chart(positions, driver_teams, colours), width="stretch"
+            )
     left, right = st.columns(2)
     with left:
         stints = store.stints(session_id)
@@ -229,10 +233,15 @@ def _plots(store: DashboardStore, season: int, session_id: str) -> None:
         else:
             st.altair_chart(charts.tyre_strategy_chart(stints, season), width="stretch")
     with right:
-        _speed_trace(store, session_id)
+        _speed_trace(store, session_id, driver_teams, colours)
 
 
-def _speed_trace(store: DashboardStore, session_id: str) -> None:
+def _speed_trace(
+    store: DashboardStore,
+    session_id: str,
+    driver_teams: dict[str, str | None],
+    colours: dict[str, str | None],
+) -> None:
     drivers = store.speed_trace_drivers(session_id)
     if len(drivers) < 2:
         with_trace = store.df("select distinct session_id from speed_traces order by 1")
@@ -253,7 +262,7 @@ def _speed_trace(store: DashboardStore, session_id: str) -> None:
     first = pick[0].selectbox("Driver A", options, index=0, format_func=labels.get)
     second = pick[1].selectbox("Driver B", options, index=1, format_func=labels.get)
     trace = store.speed_trace(session_id, first, second)
-    st.altair_chart(charts.speed_trace_chart(trace), width="stretch")
+    st.altair_chart(charts.speed_trace_chart(trace, driver_teams, colours), width="stretch")
 
 
 def main() -> None:

@@ -3,6 +3,9 @@ frames by plain functions, so they are testable without a page."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
+
 import altair as alt
 import pandas as pd
 
@@ -35,6 +38,64 @@ def compound_colours(season: int) -> dict[str, str]:
     return COMPOUND_COLOURS_2018 if season <= 2018 else COMPOUND_COLOURS
 
 
+# For teams the feed sent no colour for (or one another team already wears): Tableau 10.
+FALLBACK_PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+NO_COLOUR = "#9e9e9e"
+_HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
+
+
+def css_colour(feed_colour: str | None) -> str | None:
+    """The timing feed's `3671C6` as `#3671c6`; anything else is no colour."""
+    match = _HEX.match(feed_colour.strip()) if feed_colour else None
+    return f"#{match[1].lower()}" if match else None
+
+
+def team_palette(
+    teams: Iterable[str], colours: Mapping[str, str | None] | None = None
+) -> dict[str, str]:
+    """Each team's own colour (silver's `team_color`); a team without one, or whose colour
+    another team already has, gets the next fallback colour, so no two teams look alike."""
+    colours = colours or {}
+    ordered = list(dict.fromkeys(teams))
+    palette: dict[str, str] = {}
+    for team in ordered:
+        colour = css_colour(colours.get(team))
+        if colour and colour not in palette.values():
+            palette[team] = colour
+    spare = (c for c in FALLBACK_PALETTE if c not in palette.values())
+    for team in ordered:
+        if team not in palette:
+            palette[team] = next(spare, NO_COLOUR)
+    return palette
+
+
+def driver_palette(
+    drivers: Iterable[str],
+    driver_teams: Mapping[str, str | None] | None = None,
+    colours: Mapping[str, str | None] | None = None,
+) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """Each driver in their team's colour, and a dash pattern that tells teammates apart (the
+    first of a team solid, the second dashed)."""
+    driver_teams = driver_teams or {}
+    ordered = list(dict.fromkeys(drivers))
+    team_of = {d: driver_teams.get(d) or f"(no team: {d})" for d in ordered}
+    teams = team_palette(team_of.values(), colours)
+    seen: dict[str, int] = {}
+    dashes: dict[str, list[int]] = {}
+    for driver in ordered:
+        index = seen.get(team_of[driver], 0)
+        seen[team_of[driver]] = index + 1
+        dashes[driver] = [1, 0] if index == 0 else [6, 3]
+    return {d: teams[team_of[d]] for d in ordered}, dashes
+
+
+def _scale(mapping: Mapping[str, object]) -> alt.Scale:
+    return alt.Scale(domain=list(mapping), range=list(mapping.values()))
+
+
 # Vega expression: an axis value in seconds shown as m:ss.
 _LAP_AXIS_LABEL = (
     "floor(datum.value / 60) + ':' + (datum.value % 60 < 10 ? '0' : '') "
@@ -48,8 +109,12 @@ def _lap_seconds(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def lap_distribution_chart(laps: pd.DataFrame) -> alt.Chart:
-    """One box per driver over their representative laps, drivers ordered by median lap."""
+def lap_distribution_chart(
+    laps: pd.DataFrame, team_colours: Mapping[str, str | None] | None = None
+) -> alt.Chart:
+    """One box per driver over their representative laps, drivers ordered by median lap, in
+    their team's colour."""
+    palette = team_palette(sorted(laps["team_name"].dropna().unique()), team_colours)
     order = (
         laps.groupby("abbreviation")["lap_time_ms"].median().sort_values().index.tolist()
         if not laps.empty
@@ -71,14 +136,22 @@ def lap_distribution_chart(laps: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(zero=False),
                 axis=alt.Axis(labelExpr=_LAP_AXIS_LABEL),
             ),
-            color=alt.Color("team_name:N", title="Team"),
+            color=alt.Color("team_name:N", title="Team", scale=_scale(palette)),
             tooltip=["abbreviation:N", "team_name:N"],
         )
     )
 
 
-def position_chart(positions: pd.DataFrame) -> alt.Chart:
-    """Each driver's running position lap by lap, P1 at the top."""
+def position_chart(
+    positions: pd.DataFrame,
+    driver_teams: Mapping[str, str | None] | None = None,
+    team_colours: Mapping[str, str | None] | None = None,
+) -> alt.Chart:
+    """Each driver's running position lap by lap, P1 at the top, in team colours (teammates
+    solid and dashed)."""
+    colours, dashes = driver_palette(
+        sorted(positions["abbreviation"].unique()), driver_teams, team_colours
+    )
     max_position = int(positions["position"].max()) if not positions.empty else 20
     return (
         alt.Chart(positions, title="Race positions")
@@ -91,7 +164,8 @@ def position_chart(positions: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(reverse=True, domain=[1, max_position]),
                 axis=alt.Axis(tickMinStep=1),
             ),
-            color=alt.Color("abbreviation:N", title="Driver"),
+            color=alt.Color("abbreviation:N", title="Driver", scale=_scale(colours)),
+            strokeDash=alt.StrokeDash("abbreviation:N", scale=_scale(dashes), legend=None),
             tooltip=["abbreviation:N", "lap_number:Q", "position:Q"],
         )
     )
@@ -125,15 +199,23 @@ def tyre_strategy_chart(stints: pd.DataFrame, season: int) -> alt.Chart:
     )
 
 
-def speed_trace_chart(trace: pd.DataFrame) -> alt.Chart:
-    """Speed over lap distance for each driver's fastest lap, overlaid."""
+def speed_trace_chart(
+    trace: pd.DataFrame,
+    driver_teams: Mapping[str, str | None] | None = None,
+    team_colours: Mapping[str, str | None] | None = None,
+) -> alt.Chart:
+    """Speed over lap distance for each driver's fastest lap, overlaid, in team colours."""
+    colours, dashes = driver_palette(
+        sorted(trace["abbreviation"].unique()), driver_teams, team_colours
+    )
     return (
         alt.Chart(trace, title="Speed trace: fastest laps")
         .mark_line(strokeWidth=1.5)
         .encode(
             x=alt.X("distance_m:Q", title="Distance (m)"),
             y=alt.Y("speed_kph:Q", title="Speed (km/h)"),
-            color=alt.Color("abbreviation:N", title="Driver"),
+            color=alt.Color("abbreviation:N", title="Driver", scale=_scale(colours)),
+            strokeDash=alt.StrokeDash("abbreviation:N", scale=_scale(dashes), legend=None),
             tooltip=["abbreviation:N", "distance_m:Q", "speed_kph:Q", "n_gear:Q"],
         )
     )

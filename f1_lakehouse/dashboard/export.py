@@ -1,17 +1,23 @@
-"""Gold → Parquet for the dashboard, one consistent generation at a time.
+"""Gold → open Parquet, one consistent generation at a time: for the dashboard, notebooks
+(`f1_lakehouse.read`) and the read API (`f1_lakehouse.api`).
 
-DuckDB allows one process per database file, readers included, so a dashboard that opened
-`f1.duckdb` would block materialisations (and be blocked by them). Instead the export copies the
-dashboard's datasets out of the warehouse into a new generation folder, then swaps a pointer:
+DuckDB allows one process per database file, readers included, so a reader that opened
+`f1.duckdb` would block materialisations (and be blocked by them). Instead the export copies out
+of the warehouse, into a new generation folder, every gold model the dbt exposures name (and,
+with `F1_LAKEHOUSE_PUBLISH_SILVER=1`, every silver model) plus the dashboard's own datasets, then
+swaps a pointer:
 
     warehouse/exports/
         CURRENT                    one line: the name of the live generation
-        gen-20240922T140501Z-1a2b/ driver_results.parquet laps.parquet ... manifest.json
+        gen-20240922T140501Z-1a2b/ manifest.json              tables, schemas, rows, gold run
+                                   gold/session_leaderboard.parquet ...   published models
+                                   silver/silver_laps.parquet ...         (opt-in)
+                                   driver_results.parquet laps.parquet   dashboard datasets
 
 A generation is complete before `CURRENT` names it (the folder is renamed into place, the pointer
 is written to a temporary file and `os.replace`d), so a reader sees either the old or the new
-export, never a mix. Older generations are kept for a while so a reader that has just resolved
-the pointer can still open its files.
+export, never a mix. Older generations are kept for a while (`F1_LAKEHOUSE_EXPORT_KEEP`) so a
+reader that has just resolved the pointer can still open its files.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,14 +36,17 @@ from pathlib import Path
 import duckdb
 
 from f1_lakehouse.dashboard.queries import EXPORTS, ExportDataset
-from f1_lakehouse.lib.settings import DataRoot
+from f1_lakehouse.lib.dbt_exposures import Model, load_manifest, published_models
+from f1_lakehouse.lib.settings import DataRoot, export_keep_generations, publish_silver
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
-# Generations kept besides the live one, and how old a superseded one must be before it goes.
-KEEP_PREVIOUS = 2
+# How old a superseded generation must be before it goes (a reader may have just resolved it).
 PRUNE_AFTER_SECONDS = 300.0
+# `f1-lakehouse export` exit code when a busy warehouse made it skip (sysexits' EX_TEMPFAIL:
+# nothing is wrong, try again later), distinct from success (0) and failure (1).
+EXIT_SKIPPED = 75
 
 
 class ExportError(RuntimeError):
@@ -62,7 +73,16 @@ class Generation:
 
     @property
     def rows(self) -> dict[str, int]:
+        """Rows per dashboard dataset."""
         return {name: info["rows"] for name, info in self.manifest["datasets"].items()}
+
+    @property
+    def tables(self) -> dict[str, dict]:
+        """Published models by name: layer, file, rows, columns (name and DuckDB type)."""
+        return self.manifest.get("tables", {})
+
+    def table(self, name: str) -> Path:
+        return self.path / self.tables[name]["file"]
 
 
 def exports_dir(root: DataRoot) -> Path:
@@ -109,12 +129,52 @@ def _connect_read_only(warehouse: Path, wait_seconds: float) -> duckdb.DuckDBPyC
             time.sleep(0.5)
 
 
+def default_tables() -> tuple[Model, ...]:
+    """The models the dbt exposures name (and silver, when the setting asks for it)."""
+    return published_models(load_manifest(), publish_silver())
+
+
+def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[dict[str, str]]:
+    described = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
+    return [{"name": row[0], "type": row[1]} for row in described]
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection, tables: Sequence[Model], present: set[str], staging: Path
+) -> tuple[dict[str, dict], list[str]]:
+    """Copy each model that exists into `<layer>/<name>.parquet`; name the ones that do not."""
+    published: dict[str, dict] = {}
+    missing: list[str] = []
+    for model in tables:
+        if model.relation not in present:
+            missing.append(model.relation)
+            continue
+        file = Path(model.layer) / f"{model.name}.parquet"
+        (staging / model.layer).mkdir(exist_ok=True)
+        # Identifiers come from the dbt manifest and were just found in the warehouse catalog.
+        rows = _copy(con, f'select * from "{model.layer}"."{model.name}"', staging / file)
+        published[model.name] = {
+            "layer": model.layer,
+            "file": file.as_posix(),
+            "rows": rows,
+            "columns": _columns(con, staging / file),
+        }
+    return published, missing
+
+
 def export_gold(
     root: DataRoot,
     datasets: tuple[ExportDataset, ...] = EXPORTS,
     wait_seconds: float = 0.0,
+    tables: Sequence[Model] | None = None,
+    gold_run_id: Callable[[], str | None] | None = None,
+    keep_previous: int | None = None,
 ) -> Generation:
-    """Export every dataset from the warehouse as a new generation and make it current."""
+    """Publish the exposed models and the dashboard's datasets as a new generation and make it
+    current. `gold_run_id` is asked while the warehouse is held, so the run it names is the one
+    whose gold was copied; unknown stays null."""
+    tables = default_tables() if tables is None else tables
+    keep_previous = export_keep_generations() if keep_previous is None else keep_previous
     warehouse = root.warehouse_file
     if not warehouse.exists():
         raise ExportError(f"no warehouse at {warehouse} yet: materialise a session first")
@@ -127,9 +187,11 @@ def export_gold(
     try:
         manifest: dict = {"generation": name, "exported_at": stamp.isoformat(), "datasets": {}}
         with _connect_read_only(warehouse, wait_seconds) as con:
-            tables = _existing_tables(con)
+            present = _existing_tables(con)
+            manifest["gold_run_id"] = gold_run_id() if gold_run_id else None
+            manifest["tables"], manifest["missing_tables"] = _publish(con, tables, present, staging)
             for dataset in datasets:
-                missing = [table for table in dataset.requires if table not in tables]
+                missing = [table for table in dataset.requires if table not in present]
                 sql = dataset.empty_sql if missing else dataset.sql
                 rows = _copy(con, sql, staging / f"{dataset.name}.parquet")
                 manifest["datasets"][dataset.name] = {"rows": rows, "missing_tables": missing}
@@ -140,7 +202,7 @@ def export_gold(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_pointer(base, name)
-    _prune(base, keep=name)
+    _prune(base, keep=name, keep_previous=keep_previous)
     return Generation(final, manifest)
 
 
@@ -153,32 +215,38 @@ def _swap_pointer(base: Path, name: str) -> None:
     os.replace(tmp, base / POINTER)
 
 
-def _prune(base: Path, keep: str) -> None:
-    """Drop superseded generations beyond the newest few once they are old enough, and staging
-    folders a crashed export left behind."""
+def _prune(base: Path, keep: str, keep_previous: int) -> None:
+    """Drop superseded generations beyond the newest `keep_previous` once they are old enough,
+    and staging folders a crashed export left behind."""
     now = time.time()
     generations = sorted(
         (p for p in base.iterdir() if p.is_dir() and p.name.startswith(GENERATION_PREFIX)),
         key=lambda p: p.name,
         reverse=True,
     )
-    superseded = [p for p in generations if p.name != keep][KEEP_PREVIOUS:]
+    superseded = [p for p in generations if p.name != keep][keep_previous:]
     stale_staging = [p for p in base.iterdir() if p.name.startswith(".tmp-")]
     for path in [*superseded, *stale_staging]:
         if now - path.stat().st_mtime > PRUNE_AFTER_SECONDS:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def export_cli(root: DataRoot, wait_seconds: float = 0.0) -> int:
-    """`f1-lakehouse export`: a busy warehouse is not an error (the previous export stays live)."""
+def export_cli(
+    root: DataRoot, wait_seconds: float = 0.0, gold_run_id: Callable[[], str | None] | None = None
+) -> int:
+    """`f1-lakehouse export`: a busy warehouse is no failure (the previous export stays live)
+    but no success either: it exits `EXIT_SKIPPED`, so scripts can tell."""
     try:
-        generation = export_gold(root, wait_seconds=wait_seconds)
+        generation = export_gold(root, wait_seconds=wait_seconds, gold_run_id=gold_run_id)
     except WarehouseBusy as exc:
-        print(f"f1-lakehouse export: skipped: {exc}")
-        return 0
-    except ExportError as exc:
-        print(f"f1-lakehouse export: {exc}")
+        print(f"f1-lakehouse export: skipped: {exc}", file=sys.stderr)
+        return EXIT_SKIPPED
+    except (ExportError, FileNotFoundError) as exc:
+        print(f"f1-lakehouse export: {exc}", file=sys.stderr)
         return 1
     rows = ", ".join(f"{name} {count}" for name, count in generation.rows.items())
-    print(f"f1-lakehouse export: {generation.path} ({rows})")
+    print(
+        f"f1-lakehouse export: {generation.path} ({len(generation.tables)} tables published; "
+        f"dashboard: {rows})"
+    )
     return 0

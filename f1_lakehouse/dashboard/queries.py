@@ -64,6 +64,9 @@ LAPS_COLUMNS = (
     "0::integer as position, false as is_deleted, false as is_pit_in_lap, "
     "false as is_pit_out_lap, false as is_accurate"
 )
+TEAM_COLOURS_COLUMNS = (
+    "''::varchar as session_id, ''::varchar as team_name, ''::varchar as team_color"
+)
 SPEED_TRACE_COLUMNS = (
     "''::varchar as session_id, ''::varchar as driver_number, ''::varchar as abbreviation, "
     "0::integer as lap_number, 0::bigint as lap_time_ms, 0::bigint as lap_elapsed_ms, "
@@ -132,6 +135,20 @@ EXPORTS: tuple[ExportDataset, ...] = (
         """,
         ("gold.fact_laps", "silver.silver_drivers"),
         _empty(LAPS_COLUMNS),
+    ),
+    # Each team's colour per session, as the timing feed sends it (hex without '#'); a team
+    # with none recorded gets a fallback colour in the charts.
+    ExportDataset(
+        "team_colours",
+        """
+        select session_id, team_name, max(team_color) as team_color
+        from silver.silver_drivers
+        where team_name is not null
+        group by session_id, team_name
+        order by session_id, team_name
+        """,
+        ("silver.silver_drivers",),
+        _empty(TEAM_COLOURS_COLUMNS),
     ),
     # Each driver's fastest valid lap, sampled from car telemetry (OpenF1 car_data conformed in
     # silver) and cut at the lap's start and end; distance is integrated from speed so two laps
@@ -337,6 +354,25 @@ left join finish as f using (driver_number)
 where l.session_id = $session_id and l.stint is not null
 group by l.abbreviation, l.stint
 order by finish_position nulls last, l.abbreviation, l.stint
+"""
+
+TEAM_COLOURS_SQL = """
+select team_name, team_color from team_colours where session_id = $session_id order by team_name
+"""
+
+# Each driver of the session with their team, for colouring per-driver lines.
+DRIVER_TEAMS_SQL = """
+select abbreviation, any_value(team_name) as team_name
+from laps where session_id = $session_id and abbreviation is not null
+group by abbreviation
+union all by name
+select abbreviation, any_value(team_name) as team_name
+from driver_results
+where session_id = $session_id and abbreviation is not null
+  and abbreviation not in (select abbreviation from laps where session_id = $session_id
+                           and abbreviation is not null)
+group by abbreviation
+order by abbreviation
 """
 
 SPEED_TRACE_DRIVERS_SQL = """

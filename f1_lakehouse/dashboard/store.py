@@ -48,11 +48,13 @@ class DashboardStore:
         self.generation = generation
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
-        for name in queries.EXPORT_NAMES:
-            self._con.execute(
-                f"create table {name} as select * from read_parquet(?)",
-                [str(generation.dataset(name))],
-            )
+        for dataset in queries.EXPORTS:
+            path = generation.dataset(dataset.name)
+            if path.exists():
+                sql, params = "select * from read_parquet(?)", [str(path)]
+            else:  # a generation exported before this dataset existed: empty, same columns
+                sql, params = dataset.empty_sql, []
+            self._con.execute(f"create table {dataset.name} as {sql}", params)
 
     @classmethod
     def load(cls, generation_path: Path) -> DashboardStore:
@@ -127,6 +129,22 @@ class DashboardStore:
 
     def stints(self, session_id: str) -> pd.DataFrame:
         return self.df(queries.STINTS_SQL, session_id=session_id)
+
+    def team_colours(self, session_id: str) -> dict[str, str | None]:
+        """Team name -> the feed's colour (hex without '#'), None where none was recorded."""
+        frame = self.df(queries.TEAM_COLOURS_SQL, session_id=session_id)
+        return {
+            str(team): (None if pd.isna(colour) else str(colour))
+            for team, colour in zip(frame["team_name"], frame["team_color"], strict=True)
+        }
+
+    def driver_teams(self, session_id: str) -> dict[str, str | None]:
+        """Driver abbreviation -> team name in this session."""
+        frame = self.df(queries.DRIVER_TEAMS_SQL, session_id=session_id)
+        return {
+            str(driver): (None if pd.isna(team) else str(team))
+            for driver, team in zip(frame["abbreviation"], frame["team_name"], strict=True)
+        }
 
     def speed_trace_drivers(self, session_id: str) -> pd.DataFrame:
         return self.df(queries.SPEED_TRACE_DRIVERS_SQL, session_id=session_id)

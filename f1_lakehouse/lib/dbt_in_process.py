@@ -41,6 +41,7 @@ from f1_lakehouse.lib.dbt_checks import (
     outcome_from_event,
 )
 from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR
+from f1_lakehouse.lib.dbt_table_metadata import add_table_facts, with_table_metadata
 from f1_lakehouse.lib.settings import DataRoot, data_root
 
 # Result events of nodes that become Dagster outputs or check results (dagster-dbt's list).
@@ -206,7 +207,7 @@ class InProcessDbt(dg.ConfigurableResource):
 
         def on_event(msg: Any) -> None:
             if msg.info.name in RESULT_EVENTS:
-                events.put(msg_to_dict(msg))
+                events.put(add_table_facts(msg_to_dict(msg)))
 
         target_path = Path(
             tempfile.mkdtemp(prefix=f"{context.op.name}-", dir=project_dir / "target")
@@ -234,12 +235,15 @@ class InProcessDbt(dg.ConfigurableResource):
                     tests.append((asset, outcome_from_event(raw)))
                     continue
                 event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-                yield from event.to_default_asset_events(
-                    manifest=dagster_manifest,
-                    dagster_dbt_translator=translator,
-                    context=context,
-                    target_path=target_path,
-                    project=project,
+                yield from with_table_metadata(
+                    raw,
+                    event.to_default_asset_events(
+                        manifest=dagster_manifest,
+                        dagster_dbt_translator=translator,
+                        context=context,
+                        target_path=target_path,
+                        project=project,
+                    ),
                 )
         finally:
             # Never leave dbt writing to DuckDB behind a failed step: let it finish first.

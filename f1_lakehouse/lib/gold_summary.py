@@ -1,8 +1,9 @@
-"""A short, human summary of the gold tables, read without holding the warehouse open."""
+"""A short, human summary of the gold tables, read from the published export (never the
+warehouse file), so it answers while a run writes the warehouse."""
 
 from __future__ import annotations
 
-import duckdb
+import sys
 
 from f1_lakehouse.lib.settings import DataRoot
 
@@ -17,7 +18,7 @@ select
     arg_min(d.abbreviation, d.best_lap_ms) as fastest,
     min(d.best_lap_ms) as fastest_ms,
     sum(d.pit_stops) as pit_stops
-from gold.driver_session_summary d
+from driver_session_summary d
 group by d.session_id
 order by d.session_id
 """
@@ -32,18 +33,26 @@ def format_lap(ms: int | None) -> str:
 
 
 def gold_rows(root: DataRoot) -> list[tuple]:
-    """Per-session headline rows from gold; the connection is closed before returning."""
-    with duckdb.connect(str(root.warehouse_file), read_only=True) as con:
+    """Per-session headline rows from the published gold."""
+    from f1_lakehouse.read import connect
+
+    with connect(root) as con:
         return con.execute(SUMMARY_SQL).fetchall()
 
 
 def print_gold_summary(root: DataRoot) -> int:
-    if not root.warehouse_file.exists():
-        print(f"no warehouse at {root.warehouse_file} yet: run `make demo` first")
+    from f1_lakehouse.read import ReadError
+
+    try:
+        rows = gold_rows(root)
+    except ReadError as exc:
+        print(f"f1-lakehouse summary: {exc} (`make demo` does both)", file=sys.stderr)
         return 1
-    rows = gold_rows(root)
     if not rows:
-        print("gold is empty: no session has been materialised yet")
+        print(
+            "f1-lakehouse summary: gold is empty: no session has been materialised yet",
+            file=sys.stderr,
+        )
         return 1
     header = f"{'session':<11} {'event':<26} {'type':<18} {'drv':>3} {'laps':>5} {'P1':<4} {'fastest lap':<16} {'stops':>5}"
     print(header)

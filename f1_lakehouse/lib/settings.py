@@ -73,3 +73,44 @@ def require_mount() -> bool:
 def allow_ram_root() -> bool:
     """`F1_LAKEHOUSE_ALLOW_RAM_ROOT=1`: accept a tmpfs/ramfs root under REQUIRE_MOUNT (tests)."""
     return os.environ.get("F1_LAKEHOUSE_ALLOW_RAM_ROOT", "").strip() == "1"
+
+
+def _int_setting(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={value} is below its minimum {minimum}")
+    return value
+
+
+def export_keep_generations() -> int:
+    """`F1_LAKEHOUSE_EXPORT_KEEP`: superseded export generations kept besides the live one
+    (readers that resolved the pointer just before a swap still find their files)."""
+    return _int_setting("F1_LAKEHOUSE_EXPORT_KEEP", 2, 0)
+
+
+def publish_silver() -> bool:
+    """`F1_LAKEHOUSE_PUBLISH_SILVER=1`: publish every silver model too, not only gold (silver
+    telemetry is large, so it is opt-in)."""
+    return os.environ.get("F1_LAKEHOUSE_PUBLISH_SILVER", "").strip() == "1"
+
+
+def api_token() -> str | None:
+    """`F1_LAKEHOUSE_API_TOKEN`: the bearer token the read API requires (needed to bind it to
+    anything but loopback)."""
+    return os.environ.get("F1_LAKEHOUSE_API_TOKEN", "").strip() or None
+
+
+def api_max_rows() -> int:
+    """`F1_LAKEHOUSE_API_MAX_ROWS`: the most rows one API response carries (the hard cap)."""
+    return _int_setting("F1_LAKEHOUSE_API_MAX_ROWS", 10_000, 1)
+
+
+def dagster_home_is_set() -> bool:
+    """Whether `DAGSTER_HOME` names an instance (the CLI reads run history from it if so)."""
+    return bool(os.environ.get("DAGSTER_HOME", "").strip())

@@ -3,6 +3,7 @@ while a materialisation holds the warehouse."""
 
 import os
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,7 @@ import pytest
 from f1_lakehouse.cli import main as cli_main
 from f1_lakehouse.dashboard import export as export_mod
 from f1_lakehouse.dashboard.export import (
+    EXIT_SKIPPED,
     POINTER,
     ExportError,
     WarehouseBusy,
@@ -21,8 +23,19 @@ from f1_lakehouse.dashboard.export import (
 from f1_lakehouse.dashboard.queries import EXPORT_NAMES, EXPORTS, ExportDataset
 from f1_lakehouse.dashboard.store import DashboardStore
 from f1_lakehouse.definitions import defs
-from f1_lakehouse.defs.dashboard.assets import gold_export
+from f1_lakehouse.defs.dashboard.assets import GOLD_EXPORT_KEY, gold_export
+from f1_lakehouse.lib.dbt_exposures import (
+    API_EXPOSURE,
+    DASHBOARD_EXPOSURE,
+    DBT_MANIFEST,
+    exposed_models,
+    exposure_models,
+    layer_models,
+    load_manifest,
+)
+from f1_lakehouse.lib.dbt_project import dbt_project
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.settings import SettingsError
 from f1_lakehouse_tests.dashboard.conftest import hold_warehouse
 
 
@@ -95,11 +108,20 @@ def test_no_warehouse_is_a_clear_error(data_root, capsys):
     assert DashboardStore.open(data_root) is None
 
 
-def test_old_generations_are_pruned(empty_warehouse, monkeypatch):
+@pytest.mark.parametrize("keep", [0, 1, 3])
+def test_old_generations_are_pruned_as_the_setting_says(empty_warehouse, monkeypatch, keep):
     monkeypatch.setattr(export_mod, "PRUNE_AFTER_SECONDS", 0.0)
+    monkeypatch.setenv("F1_LAKEHOUSE_EXPORT_KEEP", str(keep))
     names = [export_gold(empty_warehouse).name for _ in range(5)]
     kept = sorted(p.name for p in (empty_warehouse.warehouse / "exports").glob("gen-*"))
-    assert kept == sorted(names[-1 - export_mod.KEEP_PREVIOUS :])
+    assert kept == sorted(names[-1 - keep :])
+
+
+def test_a_bad_keep_setting_is_a_clear_error(empty_warehouse, monkeypatch):
+    monkeypatch.setenv("F1_LAKEHOUSE_EXPORT_KEEP", "two")
+    with pytest.raises(SettingsError, match="F1_LAKEHOUSE_EXPORT_KEEP='two' is not a whole number"):
+        export_gold(empty_warehouse)
+    assert current_generation(empty_warehouse) is None
 
 
 def test_dashboard_keeps_working_while_a_materialisation_holds_the_warehouse(exported, pipeline):
@@ -129,25 +151,91 @@ def test_dashboard_keeps_working_while_a_materialisation_holds_the_warehouse(exp
 
 def test_cli_export(pipeline, monkeypatch, capsys):
     monkeypatch.setenv("F1_LAKEHOUSE_ROOT", str(pipeline.root.path))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     assert cli_main(["export"]) == 0
     out = capsys.readouterr().out
-    assert "f1-lakehouse export:" in out and "laps" in out
-    assert current_generation(pipeline.root).path.as_posix() in out
+    assert "f1-lakehouse export:" in out and "laps" in out and "16 tables published" in out
+    live = current_generation(pipeline.root)
+    assert live.path.as_posix() in out
+    assert live.manifest["gold_run_id"] is None  # no instance named: unknown, not guessed
 
 
-def test_cli_export_without_warehouse_fails(data_root, monkeypatch, capsys):
+def test_cli_export_without_warehouse_fails_on_stderr(data_root, monkeypatch, capsys):
     monkeypatch.setenv("F1_LAKEHOUSE_ROOT", str(data_root.path))
     assert cli_main(["export"]) == 1
-    assert "no warehouse" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "no warehouse" in captured.err and captured.out == ""
 
 
-def test_gold_export_asset(pipeline):
+def test_cli_export_skipped_is_not_success(exported, pipeline, monkeypatch, capsys):
+    monkeypatch.setenv("F1_LAKEHOUSE_ROOT", str(pipeline.root.path))
+    with hold_warehouse(pipeline.root):
+        assert cli_main(["export"]) == EXIT_SKIPPED != 0
+    captured = capsys.readouterr()
+    assert "skipped" in captured.err and captured.out == ""
+
+
+def test_cli_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli_main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"f1-lakehouse {version('f1_lakehouse')}"
+
+
+def test_the_manifest_names_tables_schemas_rows_and_the_gold_run(exported, pipeline):
+    tables = exported.manifest["tables"]
+    leaderboard = tables["session_leaderboard"]
+    assert leaderboard["file"] == "gold/session_leaderboard.parquet"
+    (rows,) = pipeline.query("select count(*) from gold.session_leaderboard")[0]
+    assert leaderboard["rows"] == rows > 0
+    assert {"name": "session_id", "type": "VARCHAR"} in leaderboard["columns"]
+    assert all(info["layer"] == "gold" for info in tables.values())  # silver is opt-in
+    assert exported.manifest["gold_run_id"] is None  # exported outside any Dagster run
+
+
+def test_silver_is_published_when_the_setting_asks(pipeline, monkeypatch):
+    monkeypatch.setenv("F1_LAKEHOUSE_PUBLISH_SILVER", "1")
+    generation = export_gold(pipeline.root)
+    silver = {n: i for n, i in generation.tables.items() if i["layer"] == "silver"}
+    assert "silver_laps" in silver and "silver_sessions" in silver
+    (laps,) = pipeline.query("select count(*) from silver.silver_laps")[0]
+    assert silver["silver_laps"]["rows"] == laps
+    assert generation.table("silver_laps").name == "silver_laps.parquet"
+
+
+def test_the_export_reads_its_inputs_from_the_dbt_exposures():
+    assert dbt_project.manifest_path == DBT_MANIFEST
+    manifest = load_manifest()
+    dashboard = {m.relation for m in exposure_models(manifest, DASHBOARD_EXPOSURE)}
+    # Every table a dashboard dataset reads is declared by the dashboard exposure ...
+    assert {t for dataset in EXPORTS for t in dataset.requires} <= dashboard
+    # ... the API exposure covers every gold model (add a new model to exposures.yml) ...
+    api = set(exposure_models(manifest, API_EXPOSURE))
+    assert api == set(layer_models(manifest, "gold"))
+    # ... and the export asset hangs off exactly what the exposures name.
+    deps = {tuple(dep.asset_key.path) for dep in gold_export.specs_by_key[GOLD_EXPORT_KEY].deps}
+    assert deps == {(m.layer, m.name) for m in exposed_models(manifest)}
+    with pytest.raises(KeyError, match="no exposure 'notebook'"):
+        exposure_models(manifest, "notebook")
+
+
+def test_gold_export_asset_records_the_gold_run(pipeline):
     result = dg.materialize(
         [gold_export],
         instance=pipeline.instance,
         resources={"data_root": DataRootResource(path=str(pipeline.root.path))},
     )
     assert result.success
+    live = current_generation(pipeline.root)
+    # The run of gold's newest materialisation (the shared pipeline's warehouse run, unless a
+    # test rebuilt gold since).
+    newest = pipeline.instance.get_latest_materialization_event(dg.AssetKey(["gold", "fact_laps"]))
+    assert live.manifest["gold_run_id"] == newest.run_id
+    assert pipeline.instance.get_run_by_id(newest.run_id) is not None
+    event = pipeline.instance.get_latest_materialization_event(GOLD_EXPORT_KEY)
+    metadata = event.asset_materialization.metadata
+    assert metadata["published/fact_laps"].value == live.tables["fact_laps"]["rows"]
+    assert metadata["gold_run_id"].value == newest.run_id
     (event,) = result.asset_materializations_for_node("dashboard__gold_export")
     metadata = {k: v.value for k, v in event.metadata.items()}
     assert metadata["generation"] == current_generation(pipeline.root).name

@@ -15,7 +15,7 @@ COMPOSE = shutil.which("docker-compose")
 needs_compose = pytest.mark.skipif(
     COMPOSE is None, reason="docker-compose is not installed (CI installs Debian's docker-compose)"
 )
-SERVICES = {"postgres", "init", "user_code", "webserver", "daemon", "dashboard"}
+SERVICES = {"postgres", "init", "user_code", "webserver", "daemon", "dashboard", "api"}
 
 
 def _env_file(path: Path) -> dict[str, str]:
@@ -69,9 +69,30 @@ def test_every_service_mounts_the_data_root_at_one_path(resolved):
 @needs_compose
 def test_only_the_ui_and_dashboard_are_published_and_only_on_loopback(resolved):
     published = {name: service.get("ports", []) for name, service in resolved["services"].items()}
-    assert {name for name, ports in published.items() if ports} == {"webserver", "dashboard"}
+    assert {name for name, ports in published.items() if ports} == {"webserver", "dashboard", "api"}
     assert published["webserver"] == ["127.0.0.1:3000:3000/tcp"]
     assert published["dashboard"] == ["127.0.0.1:8501:8501/tcp"]
+    assert published["api"] == ["127.0.0.1:8000:8000/tcp"]
+
+
+@needs_compose
+def test_the_api_service_serves_the_published_gold_behind_a_token(resolved):
+    api = resolved["services"]["api"]
+    assert api["command"] == ["f1-lakehouse", "api", "--host", "0.0.0.0", "--port", "8000"]
+    token = _env_file(REPO_ROOT / ".env.example")["F1_LAKEHOUSE_API_TOKEN"]
+    assert api["environment"]["F1_LAKEHOUSE_API_TOKEN"] == token != ""
+    assert api["environment"]["F1_LAKEHOUSE_ROOT"] == "/data"
+    assert api["depends_on"]["init"]["condition"] == "service_completed_successfully"
+
+
+@needs_compose
+def test_a_missing_api_token_is_refused(tmp_path):
+    lines = (REPO_ROOT / ".env.example").read_text().splitlines()
+    env = tmp_path / ".env"
+    env.write_text("\n".join(line for line in lines if "F1_LAKEHOUSE_API_TOKEN" not in line))
+    result = compose_config(env)
+    assert result.returncode != 0
+    assert "F1_LAKEHOUSE_API_TOKEN" in result.stderr
 
 
 @needs_compose
