@@ -84,7 +84,7 @@ def cursor(requested=None, waiting=None, given_up=None) -> dict:  # type: ignore
 def test_a_session_run_lands_fastf1_bronze_silver_and_openf1_bronze() -> None:
     assert session_asset_keys(BOTH) == [*FASTF1_KEYS, *SILVER_KEYS, *OPENF1_KEYS]
     assert session_asset_keys((OF,)) == [*OPENF1_KEYS, *SILVER_KEYS]
-    assert len(FASTF1_KEYS) == 9 and SILVER_KEYS and OPENF1_KEYS
+    assert len(FASTF1_KEYS) == 10 and SILVER_KEYS and OPENF1_KEYS
 
 
 def test_before_the_session_nothing_is_probed(tick: Tick) -> None:

@@ -154,7 +154,7 @@ def test_cli_export(pipeline, monkeypatch, capsys):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     assert cli_main(["export"]) == 0
     out = capsys.readouterr().out
-    assert "f1-lakehouse export:" in out and "laps" in out and "16 tables published" in out
+    assert "f1-lakehouse export:" in out and "laps" in out and "18 tables published" in out
     live = current_generation(pipeline.root)
     assert live.path.as_posix() in out
     assert live.manifest["gold_run_id"] is None  # no instance named: unknown, not guessed

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 import pyarrow.parquet as pq
+from dagster._core.storage.defs_state.base import set_defs_state_storage
 
 from f1_lakehouse.defs.openf1.assets import build_openf1_assets
 from f1_lakehouse.lib.openf1.replay_server import FaultPlan
@@ -79,14 +80,19 @@ def materialize(
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("sessions", [partition])
     assets = build_openf1_assets(retry_policy=None)
-    return dg.materialize(
-        assets,
-        partition_key=partition,
-        instance=instance,
-        resources={"openf1": openf1, "data_root": DataRootResource(path=str(root))},
-        selection=[dg.AssetKey(["bronze", "openf1", e]) for e in selection] if selection else None,
-        raise_on_error=False,
-    )
+    # Resolve definitions against this instance's defs-state storage, not whatever an earlier
+    # test module left "current" (module fixtures run before the per-test isolation fixture).
+    with set_defs_state_storage(instance.defs_state_storage):
+        return dg.materialize(
+            assets,
+            partition_key=partition,
+            instance=instance,
+            resources={"openf1": openf1, "data_root": DataRootResource(path=str(root))},
+            selection=[dg.AssetKey(["bronze", "openf1", e]) for e in selection]
+            if selection
+            else None,
+            raise_on_error=False,
+        )
 
 
 def bronze_file(root: Path, endpoint: str, partition: str = PARTITION) -> Path:

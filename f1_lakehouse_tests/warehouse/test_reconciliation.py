@@ -81,16 +81,17 @@ def test_the_derived_classification_is_compared_and_reported(pipeline):
 
 @pytest.fixture(scope="module")
 def corrupted(pipeline, tmp_path_factory):
-    """A copy whose silver results swap two drivers' positions (2018-04-R P2/P3) and change a
-    gap (2023-01-R P2), with gold rebuilt from it: every gold rule still holds."""
+    """A copy whose silver results swap two drivers' positions (2018-04-R P11/P12, no points
+    at stake) and change a gap (2023-01-R P2), with gold rebuilt from it: every gold rule still
+    holds."""
     work = tmp_path_factory.mktemp("corrupted")
     root = copy_root(pipeline.root, work / "root")
     import duckdb
 
     with duckdb.connect(str(root.warehouse_file)) as con:
         con.execute(
-            "update silver.silver_results set position = case position when 2 then 3 else 2 end "
-            "where session_id = '2018-04-R' and position in (2, 3)"
+            "update silver.silver_results set position = case position when 11 then 12 else 11 end "
+            "where session_id = '2018-04-R' and position in (11, 12)"
         )
         con.execute(
             "update silver.silver_results set time_ms = time_ms + 1000 "
@@ -107,8 +108,8 @@ def test_the_check_fails_on_a_corrupted_copy_naming_driver_and_field(corrupted):
     assert result.metadata["sessions_failing"].value == ["2018-04-R", "2023-01-R"]
     by_session = result.metadata["by_session"].value
     assert sorted(by_session["2018-04-R"]["differences"]) == [
-        "PER position: ours 2, official 3",
-        "RAI position: ours 3, official 2",
+        "ERI position: ours 12, official 11",
+        "GAS position: ours 11, official 12",
     ]
     changed = by_session["2023-01-R"]["differences"]
     assert {d.split(":")[0] for d in changed} == {"PER race_time_ms", "PER gap_to_winner_ms"}

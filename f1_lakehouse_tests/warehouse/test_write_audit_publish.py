@@ -40,7 +40,11 @@ def _state(root: DataRoot) -> dict[str, tuple[int, int]]:
 def _export_files(root: DataRoot) -> dict[str, bytes]:
     generation = current_generation(root)
     assert generation is not None
-    return {p.name: p.read_bytes() for p in sorted(generation.path.iterdir())}
+    return {
+        str(p.relative_to(generation.path)): p.read_bytes()
+        for p in sorted(generation.path.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _failed_with(result: dg.ExecuteInProcessResult, text: str) -> None:
