@@ -48,6 +48,20 @@ def test_every_gold_model_has_an_enforced_contract(manifest):
         assert all(c.get("data_type") for c in node["columns"].values()), node["name"]
 
 
+def test_every_gold_column_is_described(manifest):
+    """Analysts read these in the Dagster UI (dagster-dbt's column schema): units, derivation and
+    what null means belong to the column, not to the SQL."""
+    gold = [n for n in _nodes(manifest, "model") if n["fqn"][1] == "gold"]
+    assert len(gold) >= 16
+    undescribed = [
+        f"{node['name']}.{name}"
+        for node in gold
+        for name, column in node["columns"].items()
+        if not column.get("description", "").strip()
+    ]
+    assert undescribed == []
+
+
 def test_every_model_is_tested(manifest):
     tested = {dep for test in _nodes(manifest, "test") for dep in test["depends_on"]["nodes"]}
     models = {
