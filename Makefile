@@ -72,16 +72,12 @@ dev: manifest init
 
 # A CLI backfill: a season (`make backfill SEASON=2023`) or a list of sessions
 # (`make backfill SESSIONS="2018-04-R 2023-04-S"`) as ONE run of FastF1 bronze → silver over the
-# partition range (single-run backfill policies), then one gold rebuild. See README, "Automation
-# and backfills"; f1_lakehouse/defs/automation/backfill.py prints the range.
-BACKFILL_SELECTION := group:bronze_fastf1 or group:silver
-
+# partition range (single-run backfill policies), then one gold rebuild, both in one process
+# (imports, definitions and dbt's parse paid once). See README, "Automation and backfills";
+# f1_lakehouse/defs/automation/backfill.py prints the range.
 .PHONY: backfill
 backfill: manifest
-	@range=$$($(BIN)/python -m f1_lakehouse.defs.automation.backfill $(if $(SEASON),--season $(SEASON),--sessions "$(SESSIONS)")) || exit 2; \
-	echo "== backfill $$range: FastF1 bronze → silver in one run, then gold"; \
-	$(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select '$(BACKFILL_SELECTION)' --partition-range "$$range" \
-	&& $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select 'group:gold'
+	$(BIN)/python -m f1_lakehouse.defs.automation.backfill --run $(if $(SEASON),--season $(SEASON),--sessions "$(SESSIONS)")
 
 # The dashboard (README "Dashboard"): Streamlit on http://127.0.0.1:8501 over the data root's
 # latest gold export (warehouse/exports/, Parquet; it never opens the DuckDB file). On a root with
