@@ -64,5 +64,6 @@ def main() -> None:
     for part, seconds in breakdown(result.output, result.wall_s):
         print(f"    {part:<70} {seconds:6.2f} s")
 
+
 if __name__ == "__main__":
     main()
