@@ -70,14 +70,16 @@ def sessions_range(instance: dg.DagsterInstance, sessions: Sequence[str]) -> str
     return contiguous_range(registered, keys)
 
 
-def run_backfill(instance: dg.DagsterInstance, partition_range: str) -> bool:
-    """The range as one run of `RANGE_SELECTION`, then one run of `THEN_SELECTION`, as
+def run_backfill(
+    instance: dg.DagsterInstance, partition_range: str, range_selection: str = RANGE_SELECTION
+) -> bool:
+    """The range as one run of `range_selection`, then one run of `THEN_SELECTION`, as
     `dagster asset materialize --partition-range` would launch them; False if a run failed."""
     from f1_lakehouse.definitions import defs  # only when running: the range alone stays light
 
     first, last = partition_range.split("...")
     runs = [
-        (RANGE_SELECTION, {RANGE_START_TAG: first, RANGE_END_TAG: last}),
+        (range_selection, {RANGE_START_TAG: first, RANGE_END_TAG: last}),
         (THEN_SELECTION, {}),
     ]
     for selection, tags in runs:
@@ -100,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--season", type=int)
     group.add_argument("--sessions", help="comma- or space-separated session keys")
     parser.add_argument("--run", action="store_true", help="run the backfill, then gold")
+    parser.add_argument(
+        "--range-select", default=RANGE_SELECTION, help="what the range run selects (--run)"
+    )
     args = parser.parse_args(argv)
     try:
         with dg.DagsterInstance.get() as instance:
@@ -112,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             print(f"== backfill {partition_range}: FastF1 bronze → silver in one run, then gold")
             sys.stdout.flush()
-            return 0 if run_backfill(instance, partition_range) else 1
+            return 0 if run_backfill(instance, partition_range, args.range_select) else 1
     except (NotOneRange, InvalidSessionKey) as exc:
         print(f"backfill: {exc}", file=sys.stderr)
         return 2
