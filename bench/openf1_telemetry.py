@@ -7,7 +7,10 @@ time (user + system of the worker, all its threads) and the child's own peak RSS
 the steadier figure on a machine shared with other work. Telemetry is streamed per driver, so
 peak memory should stay flat (well under 1 GB) however long the session.
 
-    python bench/openf1_telemetry.py [--runs 3] [--partition 2024-18-R] [--window-minutes 30]
+    python bench/openf1_telemetry.py [--runs 3] [--partition 2024-18-R] [--window-minutes 0]
+
+`--window-minutes 0` (the default, as the assets do it): one request per driver and endpoint
+for the whole session; 30 gives the earlier 30-minute windows (~10 per driver).
     python bench/openf1_telemetry.py --in-process-server   # as a Dagster run does it
 """
 
@@ -59,9 +62,8 @@ def worker(base_url: str, root: Path, partition: str, window_minutes: float) -> 
             step_started, step_cpu = time.perf_counter(), _cpu_seconds()
             schema = bronze_schema(endpoint)
             with open_partition(root / "bronze", "openf1", endpoint, key, schema) as stream:
-                stream_telemetry(
-                    client, endpoint, resolved, drivers, stream, timedelta(minutes=window_minutes)
-                )
+                step = timedelta(minutes=window_minutes) if window_minutes > 0 else None
+                stream_telemetry(client, endpoint, resolved, drivers, stream, step)
             rows[endpoint] = stream.row_count
             steps[endpoint] = {
                 "wall": time.perf_counter() - step_started,
@@ -131,7 +133,7 @@ def _figures(result: dict[str, object]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partition", default="2024-18-R")
-    parser.add_argument("--window-minutes", type=float, default=30.0)
+    parser.add_argument("--window-minutes", type=float, default=0.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--in-process-server", action="store_true")
     parser.add_argument("--worker", nargs=2, metavar=("URL", "ROOT"), help=argparse.SUPPRESS)

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pandas as pd
 import requests
 
 from f1_lakehouse.lib.session_keys import SessionKey, session_code
@@ -24,8 +23,9 @@ from f1_lakehouse.lib.settings import BUNDLED_DATA, DataRoot, SourceMode
 
 if TYPE_CHECKING:
     import fastf1.core
+    import pandas as pd
 
-# FastF1 itself is imported on first use (about a second): processes that never load a FastF1
+# FastF1 itself (and pandas, ~0.4 s) is imported on first use (about a second): processes that never load a FastF1
 # session (OpenF1 and gold runs, sensors, the webserver's code server) do not pay for it.
 
 REPLAY_TARBALL = BUNDLED_DATA / "replay" / "fastf1" / "fastf1-test-data_http_cache.tar.gz"
@@ -119,6 +119,8 @@ def event_schedule(season: int) -> pd.DataFrame:
 
 def schedule_sessions(season: int, schedule: pd.DataFrame) -> pd.DataFrame:
     """One row per session of a calendar with its partition code, cancelled/testing excluded."""
+    import pandas as pd  # on first use: processes without a FastF1 step never load it
+
     rows = []
     for _, event in schedule.iterrows():
         round_number = int(event["RoundNumber"])

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
 if TYPE_CHECKING:
     import fastf1.core
+    import pandas as pd
 
 MS = "ms"  # a pandas Timedelta column → int64 milliseconds
 TS = "ts"  # a naive-UTC pandas datetime column → timestamp[ms, UTC]
@@ -184,6 +184,8 @@ def schema(columns: Columns) -> pa.Schema:
 
 
 def _column(series: pd.Series | None, kind: str, length: int) -> pa.Array:
+    import pandas as pd  # on first use: processes without a FastF1 step never load it
+
     if series is None:
         return pa.nulls(length, _ARROW[kind])
     if kind == MS:
@@ -206,6 +208,8 @@ def _column(series: pd.Series | None, kind: str, length: int) -> pa.Array:
 
 
 def _to_bool(value: object) -> bool | None:
+    import pandas as pd  # already loaded by the caller: a dictionary lookup
+
     if pd.isna(value):
         return None
     if isinstance(value, str):
@@ -214,6 +218,8 @@ def _to_bool(value: object) -> bool | None:
 
 
 def _to_str(value: object) -> str | None:
+    import pandas as pd  # already loaded by the caller: a dictionary lookup
+
     if pd.isna(value):
         return None
     text = str(value)
@@ -222,6 +228,8 @@ def _to_str(value: object) -> str | None:
 
 def to_arrow(frame: pd.DataFrame | None, columns: Columns) -> pa.Table:
     """Coerce a FastF1 frame to the declared schema; absent columns become nulls."""
+    import pandas as pd  # on first use: processes without a FastF1 step never load it
+
     frame = frame if frame is not None else pd.DataFrame()
     frame = frame.reset_index(drop=True)
     arrays = [
@@ -255,6 +263,7 @@ def _safe(
 
 
 def _telemetry(getter: Callable[[], dict], what: str) -> tuple[pd.DataFrame | None, str | None]:
+    import pandas as pd  # on first use: processes without a FastF1 step never load it
     from fastf1.exceptions import DataNotLoadedError
 
     try:
@@ -269,6 +278,7 @@ def _telemetry(getter: Callable[[], dict], what: str) -> tuple[pd.DataFrame | No
 
 def session_info_frame(session: fastf1.core.Session) -> pd.DataFrame:
     """Flatten FastF1's session_info (livetiming SessionInfo) plus the calendar's event fields."""
+    import pandas as pd  # on first use: processes without a FastF1 step never load it
     from fastf1.exceptions import DataNotLoadedError
 
     try:

@@ -34,8 +34,9 @@ def test_clean_run_lands_exactly_the_recorded_counts(three_runs: Runs) -> None:
 def test_run_through_faults_lands_identical_counts(three_runs: Runs) -> None:
     assert three_runs.results[1].success
     assert three_runs.counts[1] == three_runs.counts[0]
-    # The faults really happened, of several kinds, and the client reported its retries.
-    assert sum(three_runs.fault_injected.values()) > 50
+    # The faults really happened, of several kinds, and the client reported its retries
+    # (~60 requests a run, one per driver and telemetry endpoint; a quarter of them fail).
+    assert sum(three_runs.fault_injected.values()) > 10
     assert {"429", "truncate", "drop", "short"} <= set(three_runs.fault_injected)
     meta = materialization_metadata(three_runs.results[1])
     assert meta["car_data"]["http_retries"] > 0

@@ -1,5 +1,6 @@
 """FastF1 bronze: one session load per partition, one bronze table per FastF1 table."""
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,9 @@ def fastf1_session_tables(context: dg.AssetExecutionContext, data_root: DataRoot
     rows: dict[str, dict[str, int]] = {table: {} for table in selected}
     paths: dict[str, str] = {}
     missing: dict[str, dict[str, str]] = {table: {} for table in selected}
-    for key in context_session_keys(context):
+    keys = context_session_keys(context)
+    for position, key in enumerate(keys, start=1):
+        started = time.perf_counter()
         try:
             session = fastf1_source.load_session(key, telemetry=bool(selected & TELEMETRY_TABLES))
         except fastf1_source.SessionNotInSchedule as exc:
@@ -87,6 +90,12 @@ def fastf1_session_tables(context: dg.AssetExecutionContext, data_root: DataRoot
             if note:
                 missing[table][str(key)] = note
                 context.log.warning(f"{key} {table}: {note}")
+        laps = rows.get("laps", {}).get(str(key))
+        context.log.info(
+            f"FastF1 {key} ({position} of {len(keys)}): {len(selected)} tables"
+            + (f", {laps} laps" if laps is not None else "")
+            + f" in {time.perf_counter() - started:.1f} s"
+        )
     for table in sorted(selected):
         yield dg.MaterializeResult(
             asset_key=bronze_key(table),

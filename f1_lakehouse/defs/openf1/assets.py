@@ -7,6 +7,7 @@ Every write replaces the partition atomically, so a re-ingested session overwrit
 failed endpoint leaves its previous partition untouched.
 """
 
+import time
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -154,6 +155,7 @@ def build_session_tables_asset(
                 yield dg.MaterializeResult(asset_key=asset_key(endpoint), metadata=uncovered)
             return
         client = openf1.client
+        waited = client.rate_limit_wait_seconds
         resolved = _resolve(client, key)
         context.log.info(f"OpenF1: {resolved.describe()}")
         failed: dict[str, OpenF1Error] = {}
@@ -179,6 +181,8 @@ def build_session_tables_asset(
                 requests,
                 retries,
             )
+            meta["rate_limit_wait_seconds"] = round(client.rate_limit_wait_seconds - waited, 2)
+            waited = client.rate_limit_wait_seconds
             yield dg.MaterializeResult(asset_key=asset_key(endpoint), metadata=meta)
         if failed:
             raise _endpoints_failed(key, failed)
@@ -227,15 +231,27 @@ def build_telemetry_asset(
         if uncovered is not None:
             return dg.MaterializeResult(metadata=uncovered)
         client = openf1.client
+        waited = client.rate_limit_wait_seconds
+        started = time.perf_counter()
         resolved = _resolve(client, key)
         requests, retries = client.stats.requests, client.stats.retry_count
         record_path = client.stats.record_path_bodies
-        step = timedelta(minutes=openf1.telemetry_window_minutes)
+        minutes = openf1.telemetry_window_minutes
+        step = timedelta(minutes=minutes) if minutes > 0 else None
         schema = bronze_schema(endpoint)
+
+        def progress(position: int, of: int, driver: int, rows: int, wait: float) -> None:
+            context.log.info(
+                f"OpenF1 {endpoint} {key}: driver {driver} ({position} of {of}): {rows:,} rows, "
+                f"{wait:.1f} s waited on the rate limit, {time.perf_counter() - started:.1f} s in"
+            )
+
         try:
             drivers = driver_numbers(client, resolved.session_key)
             with open_partition(data_root.bronze, SOURCE, endpoint, key, schema) as stream:
-                report = stream_telemetry(client, endpoint, resolved, drivers, stream, step)
+                report = stream_telemetry(
+                    client, endpoint, resolved, drivers, stream, step, progress=progress
+                )
         except OpenF1Error as exc:
             raise _endpoints_failed(key, {endpoint: exc}) from exc
         path = partition_dir(data_root.bronze, SOURCE, endpoint, key) / DATA_FILE
@@ -246,6 +262,8 @@ def build_telemetry_asset(
         # Bodies that were not plain JSON lists of declared fields, so went through Python dicts.
         meta["record_path_bodies"] = client.stats.record_path_bodies - record_path
         meta["requests_per_driver"] = report.windows // max(1, len(drivers))
+        meta["timed_out_requests_split"] = report.splits
+        meta["rate_limit_wait_seconds"] = round(client.rate_limit_wait_seconds - waited, 2)
         per_driver = {str(driver): rows for driver, rows in report.rows_per_driver.items()}
         meta["rows_per_driver"] = dg.MetadataValue.json(per_driver)
         if not drivers:

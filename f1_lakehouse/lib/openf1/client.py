@@ -38,6 +38,10 @@ _OPS = {"": "=", ">=": "%3E=", "<=": "%3C=", ">": "%3E", "<": "%3C"}
 _NO_RESULTS = "no results found"
 # Bodies are read in large pieces: requests' default 10 KiB costs ~500 reads per telemetry body.
 _READ_CHUNK = 1 << 20
+# Small answers every asset of a session run asks for (resolving the session, its drivers):
+# fetched once per client, so the three OpenF1 steps of a run do not spend the public budget
+# (30 requests a minute) on them three times.
+MEMO_ENDPOINTS = frozenset({"meetings", "sessions", "drivers"})
 
 T = TypeVar("T")
 
@@ -162,10 +166,24 @@ class OpenF1Client:
         self._sleep = sleep
         self._clock = clock
         self.stats = ClientStats()
+        self._memo: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._memo_lock = threading.Lock()
 
     def get(self, endpoint: str, params: Params = ()) -> list[dict[str, Any]]:
-        """GET one endpoint with filters; retried until it yields a complete JSON list."""
-        return self._fetch(endpoint, params, _parse_records)
+        """GET one endpoint with filters; retried until it yields a complete JSON list.
+        `MEMO_ENDPOINTS` answers are kept for the client's life (one run)."""
+        if endpoint not in MEMO_ENDPOINTS:
+            return self._fetch(endpoint, params, _parse_records)
+        key = (endpoint, build_query(params))
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = self._fetch(endpoint, params, _parse_records)
+            return [dict(row) for row in self._memo[key]]
+
+    @property
+    def rate_limit_wait_seconds(self) -> float:
+        """Seconds spent so far waiting for the rate limiter (all threads)."""
+        return self.limiter.waited_seconds
 
     def get_table(self, endpoint: str, params: Params = ()) -> tuple[pa.Table, SchemaDrift]:
         """`get`, coerced onto the endpoint's bronze schema (`coerce_records`), with its drift."""

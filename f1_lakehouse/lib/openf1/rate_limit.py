@@ -30,6 +30,7 @@ class RateLimiter:
         *,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
+        slack: float = 0.0,
     ) -> None:
         if per_second <= 0 or per_window <= 0 or window_seconds <= 0:
             raise ValueError(
@@ -39,6 +40,9 @@ class RateLimiter:
         self.per_second = per_second
         self.per_window = per_window
         self.window_seconds = window_seconds
+        # Extra seconds on every budget wait: requests reach the server after varying delays,
+        # so one sent exactly a window after another can arrive inside the server's window.
+        self.slack = slack
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque()
@@ -55,11 +59,11 @@ class RateLimiter:
         if len(self._sent) >= self.per_window:
             # The oldest request still inside the window must leave it first.
             oldest_in_window = self._sent[len(self._sent) - self.per_window]
-            waits.append(oldest_in_window + self.window_seconds - now)
+            waits.append(oldest_in_window + self.window_seconds + self.slack - now)
         # Spread requests evenly within a second: at most per_second in any 1 s span.
         burst = max(1, int(self.per_second)) if math.isfinite(self.per_second) else math.inf
         if len(self._sent) >= burst:
-            waits.append(self._sent[len(self._sent) - int(burst)] + 1.0 - now)
+            waits.append(self._sent[len(self._sent) - int(burst)] + 1.0 + self.slack - now)
         if self.per_second < 1 and self._sent:
             waits.append(self._sent[-1] + 1.0 / self.per_second - now)
         return max(0.0, *waits)

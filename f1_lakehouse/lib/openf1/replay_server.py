@@ -11,6 +11,13 @@ over the flat file when both exist: the flat laps file lacks lap 1) and
 `<endpoint>/driver_number=N.parquet` (telemetry; the dates the recording lost are repaired
 with the PROVENANCE rule). Answers are compact JSON, as the live API (FastAPI) writes them.
 
+Like the public API, it refuses telemetry asked for without a session, a driver or a time
+bound (HTTP 500, "too much data": br-g/openf1#96) and answers a query that would run past the
+API's timeout with HTTP 408 (its query API's answer; rows over `max_rows` stand for "too long").
+With a `RateBudget` (`--rate-per-second 3 --rate-per-minute 30`, the public budget) it answers
+429 "Rate exceeded" with a Retry-After to any request over it, so a client's live-equivalent
+pace (and the requests it would lose) can be measured on loopback.
+
 Faults are deterministic: whether the n-th request for a URL fails is a hash of (seed, URL, n),
 so a run is reproducible whatever the timing. `--max-consecutive` caps the failures in a row
 for one URL, so a client with more attempts than that must always get through.
@@ -22,6 +29,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import math
 import re
 import socket
 import sys
@@ -68,6 +76,48 @@ class ReplayDataError(ValueError):
 
 class ResultTooLarge(Exception):
     """Like OpenF1, refuse queries that would return too much data (HTTP 500)."""
+
+
+class QueryTimedOut(Exception):
+    """A query too big to answer within the public API's timeout (HTTP 408)."""
+
+
+@dataclass
+class RateBudget:
+    """The public API's request budget, enforced: over it, a request gets 429 + Retry-After.
+
+    Refused requests do not count against the budget (the client is told to wait)."""
+
+    per_second: int = 3
+    per_minute: int = 30
+    clock: Any = time.monotonic
+    accepted: list[float] = field(default_factory=list)
+    refused: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.per_second < 1 or self.per_minute < 1:
+            raise ValueError(
+                f"rate budget must be positive: {self.per_second}/s, {self.per_minute}/min"
+            )
+
+    def admit(self) -> float:
+        """0 if this request fits the budget (it is counted), else the seconds to wait."""
+        with self.lock:
+            now = self.clock()
+            self.accepted = [t for t in self.accepted if t > now - 60.0]
+            last_second = [t for t in self.accepted if t > now - 1.0]
+            waits = [0.0]
+            if len(last_second) >= self.per_second:
+                waits.append(last_second[-self.per_second] + 1.0 - now)
+            if len(self.accepted) >= self.per_minute:
+                waits.append(self.accepted[-self.per_minute] + 60.0 - now)
+            wait = max(waits)
+            if wait > 0:
+                self.refused += 1
+                return wait
+            self.accepted.append(now)
+            return 0.0
 
 
 # --- recordings -------------------------------------------------------------------------------
@@ -145,6 +195,9 @@ class ReplayData:
     def query_pieces(self, endpoint: str, filters: Sequence[Filter]) -> tuple[int, list[Piece]]:
         """(row count, JSON body in pieces): telemetry rows go out straight from Arrow's memory."""
         if endpoint in self._telemetry:
+            fields = {name for name, _, _ in filters}
+            if not {"session_key", "driver_number"} <= fields and "date" not in fields:
+                raise ResultTooLarge("way too much data at once: filter by session and driver")
             parts = [p for p in self._query_telemetry(endpoint, filters) if len(p)]
             pieces: list[Piece] = [b"["]
             for index, part in enumerate(parts):
@@ -187,7 +240,7 @@ class ReplayData:
             part = _select(table["_json"], _table_mask(table, filters))
             total += len(part)
             if total > self.max_rows:
-                raise ResultTooLarge(f"more than {self.max_rows} rows")
+                raise QueryTimedOut(f"more than {self.max_rows} rows")
             parts += part.chunks
         return parts
 
@@ -540,6 +593,12 @@ class _Handler(BaseHTTPRequestHandler):
         if endpoint not in data.endpoints and endpoint not in ENDPOINTS:
             self._send(404, {"detail": "Not Found"})
             return
+        budget = self.server.budget
+        wait = budget.admit() if budget is not None else 0.0
+        if wait > 0:
+            retry_after = {"Retry-After": f"{max(1, math.ceil(wait))}"}
+            self._send(429, {"message": "Rate exceeded"}, headers=retry_after)
+            return
         fault = self.server.faults.decide(endpoint, f"{endpoint}?{parts.query}")
         if fault == "drop":
             self.close_connection = True  # no response at all: the client sees a reset
@@ -553,6 +612,9 @@ class _Handler(BaseHTTPRequestHandler):
             count, body = data.query_pieces(endpoint, parse_filters(parts.query))
         except ResultTooLarge as exc:
             self._send(500, {"detail": f"Internal Server Error: result too large ({exc})"})
+            return
+        except QueryTimedOut as exc:
+            self._send(408, {"detail": f"Request timed out ({exc})"})
             return
         except ValueError as exc:
             self._send(422, {"detail": str(exc)})
@@ -602,9 +664,17 @@ class _Handler(BaseHTTPRequestHandler):
 class _ReplayHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, data: ReplayData, faults: FaultState, verbose: bool) -> None:
+    def __init__(
+        self,
+        port: int,
+        data: ReplayData,
+        faults: FaultState,
+        verbose: bool,
+        budget: RateBudget | None = None,
+    ) -> None:
         self.data = data
         self.faults = faults
+        self.budget = budget
         self.verbose = verbose
         super().__init__((HOST, port), _Handler)
 
@@ -619,10 +689,12 @@ class ReplayServer:
         port: int = 0,
         faults: FaultPlan | None = None,
         verbose: bool = False,
+        budget: RateBudget | None = None,
     ) -> None:
         self.data = ReplayData(Path(data_dir))
         self.faults = FaultState(faults or FaultPlan())
-        self._httpd = _ReplayHTTPServer(port, self.data, self.faults, verbose)
+        self.budget = budget
+        self._httpd = _ReplayHTTPServer(port, self.data, self.faults, verbose, budget)
         self._thread: threading.Thread | None = None
 
     @property
@@ -696,6 +768,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="404",
         help='empty results as 404 "No results found." (current API) or as []',
     )
+    parser.add_argument(
+        "--rate-per-second", type=int, default=0, help="enforce a budget (public API: 3)"
+    )
+    parser.add_argument(
+        "--rate-per-minute", type=int, default=0, help="enforce a budget (public API: 30)"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -714,12 +792,22 @@ def plan_from_args(args: argparse.Namespace) -> FaultPlan:
     )
 
 
+def budget_from_args(args: argparse.Namespace) -> RateBudget | None:
+    """A budget when either rate is given (the other defaults to the public API's)."""
+    if not args.rate_per_second and not args.rate_per_minute:
+        return None
+    return RateBudget(args.rate_per_second or 3, args.rate_per_minute or 30)
+
+
 def main(argv: list[str]) -> int:
     """Entry point of `f1-lakehouse openf1-replay` (a leading `--` separator is ignored)."""
     args = build_parser().parse_args(argv[1:] if argv[:1] == ["--"] else argv)
     try:
         plan = plan_from_args(args)
-        server = ReplayServer(args.data, port=args.port, faults=plan, verbose=args.verbose)
+        budget = budget_from_args(args)
+        server = ReplayServer(
+            args.data, port=args.port, faults=plan, verbose=args.verbose, budget=budget
+        )
     except (ReplayDataError, ValueError, OSError) as exc:
         print(f"f1-lakehouse openf1-replay: {exc}", file=sys.stderr)
         return 2

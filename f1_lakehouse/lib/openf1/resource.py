@@ -39,6 +39,8 @@ from f1_lakehouse.lib.settings import source_mode
 URL_ENV = "F1_LAKEHOUSE_OPENF1_URL"
 PUBLIC_BUDGET = (3.0, 30, 60.0)  # per second, per window, window seconds
 LOOPBACK_BUDGET = (math.inf, 100_000, 1.0)
+# Network delays vary: keep requests this far inside the budget so none arrives over it.
+BUDGET_SLACK_SECONDS = 0.1
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -54,7 +56,8 @@ class OpenF1Resource(dg.ConfigurableResource):
     backoff_max_seconds: float = 60.0
     max_retry_after_seconds: float = 300.0
     timeout_seconds: float = 60.0
-    telemetry_window_minutes: float = 30.0
+    # 0: one request per driver for the whole session (see `telemetry`); else windows this long.
+    telemetry_window_minutes: float = 0.0
     replay_data_dir: str = ""
 
     _client: OpenF1Client | None = PrivateAttr(default=None)
@@ -103,7 +106,7 @@ class OpenF1Resource(dg.ConfigurableResource):
         session.trust_env = not _is_loopback(url)
         self._client = OpenF1Client(
             url,
-            RateLimiter(per_second, per_window, window),
+            RateLimiter(per_second, per_window, window, slack=BUDGET_SLACK_SECONDS),
             RetryPolicy(
                 max_attempts=self.max_attempts,
                 backoff_base=self.backoff_base_seconds,
