@@ -35,8 +35,9 @@ per_round as (
         g.round,
         g.covers_every_round,
         g.team_id,
-        coalesce(sum(s.points), 0) as round_points,
-        coalesce(sum(s.points) filter (where s.session_code = 'S'), 0) as sprint_points,
+        -- a result whose points are unknown makes the round, and every total after it, unknown
+        {{ known_sum("s.points", "s.session_code is not null") }} as round_points,
+        {{ known_sum("s.points", "s.session_code = 'S'") }} as sprint_points,
         {%- for place in range(1, countback_places + 1) %}
         count(*) filter (where s.race_place = {{ place }}) as r{{ place }},
         {%- endfor %}
@@ -49,11 +50,11 @@ per_round as (
 cumulative as (
     select
         *,
-        sum(round_points) over w as points,
+        case when count(round_points) over w = count(*) over w then sum(round_points) over w end as points,
         {%- for place in range(1, countback_places + 1) %}
         sum(r{{ place }}) over w as p{{ place }},
         {%- endfor %}
-        sum(sprint_points) over w as sprint_points_total
+        case when count(sprint_points) over w = count(*) over w then sum(sprint_points) over w end as sprint_points_total
     from per_round
     window w as (partition by season, team_id order by round)
 )

@@ -16,10 +16,8 @@ with lap_stats as (
         min(case when is_valid then lap_time_ms end) as best_lap_ms,
         min_by(case when is_valid then lap_number end, case when is_valid then lap_time_ms end)
             as best_lap_number,
-        round(avg(case
-            when is_valid and is_accurate and is_pit_in_lap is not true
-                and is_pit_out_lap is not true then lap_time_ms
-        end))::bigint as avg_clean_lap_ms,
+        -- one rule for a clean lap, fact_laps.is_clean (stint_summary uses it too)
+        round(avg(case when is_clean then lap_time_ms end))::bigint as avg_clean_lap_ms,
         count(distinct stint_number) as stints,
         max(speed_st_kph) as top_speed_trap_kph
     from {{ ref('fact_laps') }}
@@ -67,7 +65,8 @@ select
     l.avg_clean_lap_ms,
     case when c.pit_stops_source is not null then coalesce(p.pit_stops, 0) end as pit_stops,
     c.pit_stops_source,
-    case when c.has_laps then coalesce(l.stints, 0) end as stints,
+    -- a driver who drove a lap drove at least one stint: 0 would only mean "not recorded"
+    nullif(l.stints, 0) as stints,
     l.top_speed_trap_kph,
     nullif(concat_ws('; ', c.laps_note, c.pit_stops_note, c.deleted_laps_note), '') as data_gaps
 from {{ ref('silver_drivers') }} as d

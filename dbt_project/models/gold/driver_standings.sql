@@ -59,9 +59,11 @@ per_round as (
         g.round,
         g.covers_every_round,
         g.driver_key,
-        coalesce(sum(s.points) filter (where s.session_code = 'R'), 0) as race_points,
-        coalesce(sum(s.points) filter (where s.session_code = 'S'), 0) as sprint_points,
-        coalesce(sum(s.points), 0) as round_points,
+        -- no result in a session is 0 points; a result whose points are unknown makes the
+        -- round's points, and every total after it, unknown (null, not 0)
+        {{ known_sum("s.points", "s.session_code = 'R'") }} as race_points,
+        {{ known_sum("s.points", "s.session_code = 'S'") }} as sprint_points,
+        {{ known_sum("s.points", "s.session_code is not null") }} as round_points,
         min(s.race_place) as race_place
     from grid as g
     left join scored as s using (season, round, driver_key)
@@ -71,8 +73,8 @@ per_round as (
 cumulative as (
     select
         *,
-        sum(round_points) over w as points,
-        sum(sprint_points) over w as sprint_points_total,
+        case when count(round_points) over w = count(*) over w then sum(round_points) over w end as points,
+        case when count(sprint_points) over w = count(*) over w then sum(sprint_points) over w end as sprint_points_total,
         {%- for place in range(1, countback_places + 1) %}
         count(*) filter (where race_place = {{ place }}) over w as p{{ place }},
         {%- endfor %}
