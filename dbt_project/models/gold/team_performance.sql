@@ -12,8 +12,9 @@ races as (
         count(distinct session_id) filter (where session_code = 'R') as races,
         count(distinct session_id) filter (where session_code = 'S') as sprints,
         count(*) filter (where session_code = 'R') as race_starts,
-        coalesce(sum(points) filter (where session_code in ('R', 'S')), 0) as points,
-        coalesce(sum(points) filter (where session_code = 'S'), 0) as sprint_points,
+        -- unknown points in any result make the total unknown (null), not smaller
+        {{ known_sum("points", "session_code in ('R', 'S')") }} as points,
+        {{ known_sum("points", "session_code = 'S'") }} as sprint_points,
         count(*) filter (where session_code = 'R' and position = 1 and classified_position = '1') as wins,
         count(*) filter (where session_code = 'R' and position <= 3
             and regexp_full_match(classified_position, '[0-9]+')) as podiums,

@@ -10,7 +10,7 @@ with results as (
         r.driver_key,
         r.position,
         regexp_full_match(coalesce(r.classified_position, ''), '[0-9]+') as is_classified,
-        coalesce(r.points, 0) as points
+        r.points
     from {{ ref('session_leaderboard') }} as r
     where r.session_code in ('Q', 'R', 'S')
 ),
@@ -46,7 +46,7 @@ select
         as race_wins_a,
     count(*) filter (where session_code = 'R' and both_classified and position_b < position_a)
         as race_wins_b,
-    sum(points_a) filter (where session_code in ('R', 'S')) as points_a,
-    sum(points_b) filter (where session_code in ('R', 'S')) as points_b
+    {{ known_sum("points_a", "session_code in ('R', 'S')") }} as points_a,
+    {{ known_sum("points_b", "session_code in ('R', 'S')") }} as points_b
 from pairs
 group by season, team_id, driver_a, driver_b
