@@ -31,6 +31,8 @@ from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
 SHIPPED_RACES = ("2018-04-R", "2023-01-R", "2024-18-R")
 # Sessions whose FastF1 laps carry deletion flags (their race control was recorded).
 FLAGGED_SESSIONS = ("2021-14-FP2", "2023-04-Q", "2023-04-SQ", "2025-06-S", "2018-04-R")
+# Qualifying sessions with an official result in the Ergast export.
+QUALIFYING_WITHHELD = ("2022-02-Q", "2024-10-Q")
 
 
 def _parts(session_id: str) -> tuple[int, int]:
@@ -196,7 +198,8 @@ def _rebuild(root: DataRoot, sessions: list[str], work: Path) -> None:
 
 @pytest.fixture(scope="module")
 def poorer(pipeline, tmp_path_factory) -> DataRoot:
-    """The shipped sessions as a less complete source would have delivered them:
+    """The shipped sessions as a less complete source would have delivered them (and
+    QUALIFYING_WITHHELD without their published qualifying result):
     2024-18-R without the `pit` endpoint; 2018-04-R with its driver list but no published
     classification (as before results are out) and without FastF1's deletion flags; the flagged sessions without the flags (race control
     stays); 2023-04-Q without the flags AND without race control."""
@@ -210,7 +213,10 @@ def poorer(pipeline, tmp_path_factory) -> DataRoot:
     for session_id in FLAGGED_SESSIONS:
         _null_column(root, "fastf1", "laps", session_id, "deleted")
     _withhold(root, "fastf1", "race_control_messages", "2023-04-Q")
-    _rebuild(root, ["2024-18-R", *FLAGGED_SESSIONS], work)
+    for session_id in QUALIFYING_WITHHELD:
+        for column in ("position", "classified_position", "q1_ms", "q2_ms", "q3_ms"):
+            _null_column(root, "fastf1", "results", session_id, column)
+    _rebuild(root, ["2024-18-R", *FLAGGED_SESSIONS, *QUALIFYING_WITHHELD], work)
     return root
 
 
@@ -301,3 +307,23 @@ def test_the_openf1_race_is_classified_from_timing_as_officially(pipeline):
         assert note == "grid: no position sample before the start"
         if status_class == "lapped":
             assert text == row["status"] == "+1 Lap"
+
+
+@pytest.mark.parametrize("session_id", QUALIFYING_WITHHELD)
+def test_a_qualifying_without_its_result_is_classified_from_its_laps(poorer, session_id):
+    """Each segment's best valid lap (laps belong to the segment they started in) gives every
+    driver's official position and Q1/Q2/Q3 times to the millisecond."""
+    official = ergast.qualifying(*_parts(session_id))
+    rows = _query(
+        poorer,
+        "select driver_number, position, q1_ms, q2_ms, q3_ms, classification_source "
+        "from gold.session_leaderboard where session_id = ?",
+        [session_id],
+    )
+    assert len(rows) == len(official) >= 20
+    for number, position, q1, q2, q3, source in rows:
+        row = official[number]
+        assert position == row["position"], (number, position, row)
+        times = [ergast.lap_text_to_ms(row[q]) for q in ("q1", "q2", "q3")]
+        assert [q1, q2, q3] == times, (number, row)
+        assert source == "derived_from_timing"

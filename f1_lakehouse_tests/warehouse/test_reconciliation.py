@@ -77,6 +77,10 @@ def test_the_derived_classification_is_compared_and_reported(pipeline):
         "laps": "20/20", "points": "20/20", "position": "20/20", "status_class": "20/20",
     }  # fmt: skip
     assert any(d.startswith("VER position") for d in by_session["2025-06-S"]["derived_differences"])
+    # qualifying from its laps: every position and segment time
+    assert by_session["2023-04-Q"]["derived_exact"] == {
+        "position": "20/20", "q1_ms": "20/20", "q2_ms": "15/15", "q3_ms": "10/10",
+    }  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ pairs as (
         {%- endif %}
     union all
     {%- endfor %}
-    {%- for field in ['position', 'laps', 'status_class', 'points'] %}
+    {%- for field in ['position', 'laps', 'status_class', 'points', 'q1_ms', 'q2_ms', 'q3_ms'] %}
     select
         o.session_id,
         o.driver_number,

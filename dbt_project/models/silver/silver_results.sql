@@ -29,7 +29,7 @@ with fastf1 as (
         laps as laps_completed,
         'fastf1' as source,
         'official' as classification_source,
-        case when session in ('R', 'S') and count(position) over (
+        case when session in ('R', 'S', 'Q', 'SQ') and count(position) over (
             partition by season, round, session) = 0 then 4 else 1 end as source_rank
     from {{ bronze('bronze_fastf1', 'results') }}
 ),
@@ -90,6 +90,9 @@ derived as (
         t.status,
         t.status_class as derived_status_class,
         t.points,
+        t.q1_ms,
+        t.q2_ms,
+        t.q3_ms,
         t.laps_completed,
         t.source,
         'derived_from_timing' as classification_source,

@@ -1,4 +1,4 @@
--- The classification of a race or sprint derived from lap timing alone, for sessions no results
+-- The classification of a session derived from lap timing alone, for sessions no results
 -- source covers (silver_results falls back to it) and, where an official result exists, for the
 -- reconciliation to compare. One rule for every lap source:
 --   order       laps completed, then the moment the last of them was completed (the order
@@ -100,9 +100,10 @@ classified as (
         end as status_class,
         laps_completed >= floor(0.9 * winner_laps) as is_classified
     from ordered
-)
+),
 
-select
+race_rows as (
+    select
     session_id,
     season,
     round,
@@ -128,5 +129,86 @@ select
     end::double as points,
     case when grid_position is null then 'grid: no position sample before the start' end
         as grid_note,
+    null::bigint as q1_ms,
+    null::bigint as q2_ms,
+    null::bigint as q3_ms,
     source
 from classified
+),
+
+-- Qualifying and sprint qualifying: each driver's best valid lap in every segment (a lap
+-- belongs to the segment it started in: silver_qualifying_segments), ranked as the official
+-- result is: by the last segment a driver went out in, then by the time in it (none: last of
+-- that segment), then by the earlier segments' times.
+segments as (
+    select session_id, segment, start_utc, end_utc
+    from {{ ref('silver_qualifying_segments') }}
+    where {{ session_filter() }}
+),
+
+qualifying_laps as (
+    select
+        l.session_id,
+        l.driver_number,
+        g.segment,
+        case when l.is_deleted is not true then l.lap_time_ms end as valid_lap_ms
+    from {{ ref('silver_laps') }} as l
+    inner join segments as g
+        on g.session_id = l.session_id
+        and l.lap_start_utc >= g.start_utc
+        and (g.end_utc is null or l.lap_start_utc < g.end_utc)
+    where {{ session_filter('l.session_id') }} and l.session_code in ('Q', 'SQ')
+),
+
+segment_bests as (
+    select
+        session_id,
+        driver_number,
+        -- the last segment the driver went out in, timed or not (a crash in Q2 is out in Q2)
+        max(segment) as segment_reached,
+        min(case when segment = 1 then valid_lap_ms end) as q1_ms,
+        min(case when segment = 2 then valid_lap_ms end) as q2_ms,
+        min(case when segment = 3 then valid_lap_ms end) as q3_ms
+    from qualifying_laps
+    group by session_id, driver_number
+),
+
+qualifying_rows as (
+    select
+        d.session_id,
+        d.season,
+        d.round,
+        d.session_code,
+        d.driver_number,
+        case when b.q1_ms is not null or b.q2_ms is not null or b.q3_ms is not null then
+            row_number() over (
+                partition by d.session_id, b.q1_ms is null and b.q2_ms is null and b.q3_ms is null
+                order by b.segment_reached desc, b.q3_ms nulls last, b.q2_ms nulls last,
+                    b.q1_ms nulls last, d.driver_number
+            )
+        end as position,
+        null::varchar as classified_position,
+        null::bigint as grid_position,
+        null::bigint as laps_completed,
+        null::bigint as laps_behind,
+        null::varchar as status_class,
+        null::varchar as status,
+        null::double as points,
+        null::varchar as grid_note,
+        b.q1_ms,
+        b.q2_ms,
+        b.q3_ms,
+        l.source
+    from {{ ref('silver_drivers') }} as d
+    inner join (select distinct session_id from segments) as s on s.session_id = d.session_id
+    left join segment_bests as b on b.session_id = d.session_id and b.driver_number = d.driver_number
+    left join (
+        select session_id, any_value(source) as source from {{ ref('silver_laps') }}
+        where {{ session_filter() }} group by session_id
+    ) as l on l.session_id = d.session_id
+    where {{ session_filter('d.session_id') }} and d.session_code in ('Q', 'SQ')
+)
+
+select * from race_rows
+union all
+select * from qualifying_rows
