@@ -60,7 +60,12 @@ def print_gold_summary(root: DataRoot) -> int:
     for session_id, event, session, drivers, laps, p1, fastest, fastest_ms, stops in rows:
         fastest_txt = f"{fastest or '-'} {format_lap(fastest_ms)}" if fastest_ms else "-"
         print(
-            f"{session_id:<11} {event[:26]:<26} {session[:18]:<18} {drivers:>3} {int(laps or 0):>5} "
-            f"{p1 or '-':<4} {fastest_txt:<16} {int(stops or 0):>5}"
+            f"{session_id:<11} {event[:26]:<26} {session[:18]:<18} {drivers:>3} {_count(laps):>5} "
+            f"{p1 or '-':<4} {fastest_txt:<16} {_count(stops):>5}"
         )
     return 0
+
+
+def _count(value: float | None) -> str:
+    """A count as shown: '-' where the sources do not have it (unknown is not 0)."""
+    return "-" if value is None else str(int(value))
