@@ -131,9 +131,13 @@ with_deletions as (
     select
         l.* exclude (is_deleted, deleted_reason, lap_start_utc),
         -- FastF1 dates a lap's start only with car telemetry; its session time, through t0,
-        -- always dates it
-        coalesce(l.lap_start_utc, t.timing_t0_utc + to_milliseconds(l.lap_start_session_time_ms))
-            as lap_start_utc,
+        -- dates it too (not where the feed's start is not before its end: no start then)
+        coalesce(
+            l.lap_start_utc,
+            case when l.lap_end_session_time_ms is null
+                or l.lap_start_session_time_ms < l.lap_end_session_time_ms
+            then t.timing_t0_utc + to_milliseconds(l.lap_start_session_time_ms) end
+        ) as lap_start_utc,
         case
             when l.is_deleted is not null then l.is_deleted
             when rc.session_id is not null then d.driver_number is not null
