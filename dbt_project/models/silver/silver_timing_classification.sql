@@ -151,7 +151,11 @@ qualifying_laps as (
         l.session_id,
         l.driver_number,
         g.segment,
-        case when l.is_deleted is not true then l.lap_time_ms end as valid_lap_ms
+        -- a time counts from a flying lap: not deleted, not an out- or in-lap, and accurate
+        -- (FastF1 marks laps its timing could not check; OpenF1 laps with every sector are)
+        case when l.is_deleted is not true and l.is_pit_out_lap is not true
+            and l.is_pit_in_lap is not true and l.is_accurate is not false
+        then l.lap_time_ms end as valid_lap_ms
     from {{ ref('silver_laps') }} as l
     inner join segments as g
         on g.session_id = l.session_id
