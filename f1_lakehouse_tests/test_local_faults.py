@@ -18,6 +18,7 @@ import pytest
 
 from f1_lakehouse import cli
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
+from f1_lakehouse.lib import fastf1_source
 from f1_lakehouse.lib.local_faults import LocalFault, local_fault
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
@@ -127,6 +128,16 @@ def test_a_corrupt_bronze_file_the_source_lacks_is_replaced_by_a_rerun(landed):
         for e in result.get_asset_materialization_events()
     }
     assert "replaced the previous partition, which was corrupt" in notes["car_data"]
+
+
+def test_corrupt_recordings_fail_at_once_naming_the_file(data_root, tmp_path, monkeypatch):
+    damaged = tmp_path / "fastf1-test-data_http_cache.tar.gz"
+    damaged.write_bytes(fastf1_source.REPLAY_TARBALL.read_bytes()[:4096])  # a truncated copy
+    monkeypatch.setattr(fastf1_source, "REPLAY_TARBALL", damaged)
+    monkeypatch.setattr(fastf1_source, "_configured", None)  # restored after: FastF1 untouched
+    message = _failure(_materialize(data_root))
+    assert f"{damaged} is corrupt" in message
+    assert "git checkout -- data/" in message
 
 
 def test_init_on_a_read_only_root_is_refused(tmp_path, mounts, monkeypatch, capsys):
