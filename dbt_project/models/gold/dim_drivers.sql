@@ -16,7 +16,9 @@ select
     team_id,
     team_name,
     country_code,
-    row_number() over (partition by driver_key order by state_since_utc) as version,
+    row_number() over (
+        partition by driver_key order by state_since_utc, state_until_utc nulls last
+    ) as version,
     state_since_utc as valid_from,
     state_until_utc as valid_to,
     state_until_utc is null as is_current,

@@ -19,10 +19,12 @@ with sessions as (
 ),
 
 islands as (
-    -- gaps and islands: a new island starts whenever a tracked attribute changes
+    -- gaps and islands: a new island starts whenever a tracked attribute changes. One total
+    -- order (rows, not peers), so two rows of one driver in one session (bad silver) give the
+    -- same versions on every build, and dim_drivers' tests catch them.
     select
         *,
-        sum(changed) over (partition by driver_key order by session_start_utc, session_id) as island
+        sum(changed) over (w rows between unbounded preceding and current row) as island
     from (
         select
             *,
@@ -33,7 +35,14 @@ islands as (
                 then 1 else 0
             end as changed
         from sessions
-        window w as (partition by driver_key order by session_start_utc, session_id)
+        window w as (
+            partition by driver_key
+            order by session_start_utc, session_id, team_name, driver_number, full_name
+        )
+    )
+    window w as (
+        partition by driver_key
+        order by session_start_utc, session_id, team_name, driver_number, full_name
     )
 ),
 
@@ -57,5 +66,5 @@ states as (
 select
     * exclude (island),
     -- a state holds until the first session of the next one
-    lead(state_since_utc) over (partition by driver_key order by state_since_utc) as state_until_utc
+    lead(state_since_utc) over (partition by driver_key order by island) as state_until_utc
 from states
