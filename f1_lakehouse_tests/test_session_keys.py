@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from f1_lakehouse.lib.session_keys import InvalidSessionKey, SeasonKey, SessionKey, session_code
@@ -32,6 +34,21 @@ def test_malformed_keys_are_rejected_with_the_expected_form(bad):
     with pytest.raises(InvalidSessionKey) as excinfo:
         SessionKey.parse(bad)
     assert "expected {season}-{round:02d}-{code}, e.g. 2024-18-R" in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "\u0662\u0660\u0661\u0668-\u0660\u0664-R",  # Arabic-Indic digits: 2018-04-R
+        "\u0968\u0966\u0968\u096a-18-R",  # Devanagari season
+        "2024-\uff11\uff18-R",  # fullwidth round
+    ],
+)
+def test_keys_take_ascii_digits_only(key):
+    """int() reads other scripts' digits, so such a key would land under an ASCII key's folders."""
+    assert re.fullmatch(r"\d{4}-\d{2}-R", key)  # what the old pattern let through
+    with pytest.raises(InvalidSessionKey, match="malformed session partition key"):
+        SessionKey.parse(key)
 
 
 def test_error_names_the_expected_form():

@@ -4,24 +4,30 @@ Every source (FastF1, OpenF1) lands through here so that layout, atomicity and o
 semantics are identical: `bronze/<source>/<table>/season=YYYY/round=RR/session=CODE/data.parquet`.
 A partition is one file, replaced with `os.replace`, so a reader sees the old file or the new
 one, never a half-written or doubled partition, and a failed write leaves the old file untouched.
+The temp file is fsynced before the rename and the folder after it, so a power cut keeps either
+the old bytes or the new ones; temp files a killed writer left behind go at the next write.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from f1_lakehouse.lib.local_faults import local_fault
 from f1_lakehouse.lib.session_keys import SeasonKey, SessionKey
 
 DATA_FILE = "data.parquet"
+_TMP_GLOB = f".{DATA_FILE}.*.tmp"
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 PartitionKey = SessionKey | SeasonKey
 
@@ -67,16 +73,70 @@ def open_partition(
     Batches are written as they come (row groups), so memory stays flat for telemetry.
     """
     folder = partition_dir(bronze_root, source, table, key)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{DATA_FILE}.{uuid.uuid4().hex}.tmp"
+    target = folder / DATA_FILE
     try:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(folder)
+        tmp = folder / f".{DATA_FILE}.{uuid.uuid4().hex}.tmp"
+        # Held (locked) while this write lives: a later write tells a live one from a dead one.
+        owner = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as exc:
+        _raise_local(exc, target)
+    sink = None
+    try:
+        fcntl.flock(owner, fcntl.LOCK_EX)
+        # Our own sink, closed below even when the writer's close fails (a full disk): a
+        # leaked descriptor would keep the volume busy.
+        sink = pa.OSFile(str(tmp), "wb")
+        with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
             stream = BronzeStream(writer)
             yield stream
-        os.replace(tmp, folder / DATA_FILE)
+        sink.close()
+        os.fsync(owner)  # the bytes on disk before the rename makes them the partition
+        os.replace(tmp, target)
+    except OSError as exc:
+        _raise_local(exc, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        if sink is not None:
+            with suppress(OSError):
+                sink.close()
+        os.close(owner)
+        with suppress(OSError):  # a disk gone read-only: the next write removes it
+            tmp.unlink(missing_ok=True)
     _fsync_dir(folder)
+
+
+def _raise_local(exc: OSError, target: Path) -> NoReturn:
+    """A disk fault as a LocalFault naming the partition (pyarrow's write errors name no
+    file); the old partition is intact. Anything else as it was."""
+    fault = local_fault(exc, target)
+    if fault is None:
+        raise exc
+    raise fault from exc
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Remove temp files of writes that died (SIGKILL, power cut); a live write keeps its own.
+
+    A writer holds a lock on its temp file for as long as it runs and the kernel drops the
+    lock with the process, so a temp file whose lock can be taken has no writer left.
+    """
+    removed = []
+    for stale in sorted(folder.glob(_TMP_GLOB)):
+        try:
+            fd = os.open(stale, os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # its writer just finished
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live write
+        else:
+            stale.unlink(missing_ok=True)
+            removed.append(stale)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def write_partition(

@@ -12,12 +12,14 @@ import hashlib
 import logging
 import tarfile
 import threading
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
 
+from f1_lakehouse.lib.local_faults import CorruptFile
 from f1_lakehouse.lib.session_keys import SessionKey, session_code
 from f1_lakehouse.lib.settings import BUNDLED_DATA, DataRoot, SourceMode
 
@@ -88,8 +90,13 @@ def _extract_recordings(folder: Path) -> Path:
     marker = target / ".complete"
     if not marker.exists():
         target.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(REPLAY_TARBALL) as tar:
-            tar.extractall(target, filter="data")
+        try:
+            with tarfile.open(REPLAY_TARBALL) as tar:
+                tar.extractall(target, filter="data")
+        except (tarfile.TarError, EOFError, zlib.error) as exc:
+            raise CorruptFile(
+                REPLAY_TARBALL, exc, "restore the shipped recordings (git checkout -- data/)"
+            ) from exc
         marker.touch()
     return target / "http_cache"
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
+from f1_lakehouse.lib.local_faults import local_fault
 from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
 
 
@@ -132,9 +134,11 @@ def check_writable(path: Path) -> None:
         if probe.read_bytes() != b"f1-lakehouse":
             raise DataRootError(f"data root {path} did not read back what was written")
     except OSError as exc:
-        raise DataRootError(f"data root {path} is not writable: {exc}") from exc
+        fault = local_fault(exc, probe)
+        raise DataRootError(f"data root {path} is not writable: {fault or exc}") from exc
     finally:
-        probe.unlink(missing_ok=True)
+        with suppress(OSError):  # a read-only disk refuses the clean-up too
+            probe.unlink(missing_ok=True)
 
 
 def init_root(root: DataRoot, require_mount: bool, allow_ram: bool = False) -> list[str]:

@@ -9,7 +9,9 @@ SESSION_CODES: tuple[str, ...] = ("FP1", "FP2", "FP3", "SQ", "S", "Q", "R")
 KEY_FORM = "{season}-{round:02d}-{code}, e.g. 2024-18-R, with code one of " + " ".join(
     SESSION_CODES
 )
-_KEY_RE = re.compile(r"(?P<season>\d{4})-(?P<round>\d{2})-(?P<code>[A-Z0-9]{1,3})")
+# ASCII digits only: `\d` also matches other scripts' digits, which int() reads ("٢٠١٨" is 2018),
+# so a key spelt in them would land under the ASCII one's folders.
+_KEY_RE = re.compile(r"(?P<season>[0-9]{4})-(?P<round>[0-9]{2})-(?P<code>[A-Z0-9]{1,3})")
 FIRST_SEASON = 1950
 LAST_SEASON = 2100
 

@@ -11,6 +11,7 @@ import pyarrow as pa
 from f1_lakehouse.lib.openf1.schemas import (
     ENDPOINT_FIELDS,
     EXTRA_COLUMN,
+    SchemaDrift,
     bronze_schema,
     coerce_records,
 )
@@ -157,3 +158,45 @@ def test_lone_surrogates_are_kept_in_extra_not_a_crash() -> None:
     pit, drift = coerce_records("pit", json.loads('[{"date": "2024-09-22T12:00:00\\ud83d"}]'))
     assert pit["date"].to_pylist() == [None]
     assert dict(drift.type_errors) == {"date": 1}
+
+
+def test_converted_values_are_counted_per_field() -> None:
+    """`"4"` for 4 is kept as 4 but reported: a changed type once made a second lap 4 that
+    silver dropped without a word."""
+    records = [
+        {"driver_number": "44", "position": 3.0, "date": "2024-09-22T12:00:00+00:00"},
+        {"driver_number": True, "position": 2, "date": "2024-09-22T12:00:01+00:00"},
+        {"driver_number": 1, "position": 1, "date": "2024-09-22T12:00:02+00:00"},
+    ]
+    _, drift = coerce_records("position", records)
+    assert dict(drift.coerced) == {"driver_number": 2, "position": 1}
+    assert not drift.type_errors
+    assert drift.changed
+    assert "values of another type, converted: driver_number x2, position x1" in drift.summary()
+    assert drift.as_metadata()["schema_coerced_values"] == {"driver_number": 2, "position": 1}
+    clean, no_drift = coerce_records("position", records[2:])
+    assert clean.num_rows == 1 and not no_drift.coerced and "converted" not in no_drift.summary()
+
+
+def test_fields_missing_from_some_records_are_reported() -> None:
+    records = [
+        {"session_key": 1, "driver_number": 4, "lap_number": 3, "pit_duration": 22.2},
+        {"session_key": 1, "driver_number": 81, "lap_number": 5},
+        {"session_key": 1, "driver_number": 16, "lap_number": 7},
+    ]
+    _, drift = coerce_records("pit", records)
+    assert drift.partly_missing == {"pit_duration": 2}
+    assert "missing from some of 3 records (null): pit_duration x2" in drift.summary()
+    assert drift.as_metadata()["schema_partly_missing_fields"] == {"pit_duration": 2}
+    assert "meeting_key" in drift.missing  # in no record at all: missing, not partly
+
+
+def test_drift_of_several_batches_adds_up() -> None:
+    """Telemetry arrives in many windows: a field one window lacks is partly missing overall."""
+    total = SchemaDrift("pit")
+    total.merge(coerce_records("pit", [{"session_key": 1, "lap_number": "3"}])[1])
+    total.merge(coerce_records("pit", [{"session_key": 1, "lap_number": 4, "date": None}])[1])
+    assert total.rows == 2
+    assert dict(total.coerced) == {"lap_number": 1}
+    assert total.partly_missing == {"date": 1}
+    assert "date" not in total.missing and "meeting_key" in total.missing

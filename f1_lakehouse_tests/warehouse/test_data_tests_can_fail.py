@@ -27,9 +27,10 @@ CORRUPTIONS = {
     "where session_id = '2022-01-R' and position = 2",
     "points going down": "update silver.silver_results set points = -30 "
     "where session_id = '2022-02-R' and abbreviation = 'VER'",
-    "two current versions": "insert into snapshots.snap_drivers by name "
-    "select * replace ('corrupt-' || dbt_scd_id as dbt_scd_id) from snapshots.snap_drivers "
-    "where driver_key = 'HAM'",
+    # Two teams for one driver in one session: two versions open at the same start.
+    "two versions at once": "insert into silver.silver_drivers by name select * replace "
+    "('Corrupt Racing' as team_name) from silver.silver_drivers "
+    "where session_id = '2023-04-Q' and driver_key = 'HAM'",
     "two winners": "update silver.silver_results set position = 1 "
     "where session_id = '2025-01-R' and position = 2",
     "unknown session code": "update silver.silver_sessions set session_code = 'XX' "
@@ -50,7 +51,7 @@ EXPECTED = {
         ("sector_sum_matches_lap_time", "fact_laps", None),
     ],
     "standings going down": [("non_decreasing", "driver_standings", None)],
-    "two current versions": [
+    "two versions at once": [
         ("scd2_valid_history", "dim_drivers", None),
         ("unique_combination", "dim_drivers", None),  # (driver_key, valid_from)
     ],

@@ -1,11 +1,12 @@
-"""Re-materialising a partition leaves every count unchanged, and the snapshots make no version."""
+"""Re-materialising a partition leaves every count unchanged, and the snapshot and the driver
+history make no version."""
 
 from f1_lakehouse_tests.conftest import WAREHOUSE
 
 
 def _snapshot_state(pipeline) -> list[tuple]:
     return pipeline.query(
-        "select 'drivers', count(*), count(distinct dbt_scd_id) from snapshots.snap_drivers "
+        "select 'drivers', count(*), count(distinct driver_version_key) from gold.dim_drivers "
         "union all select 'sessions', count(*), count(distinct dbt_scd_id) "
         "from snapshots.snap_sessions order by 1"
     )

@@ -1,5 +1,9 @@
-"""True type-2 history: a driver who changes team or number mid-season gets a new version
-dated by the session, not by the run; nothing else makes a version, and a re-run makes none."""
+"""True type-2 history. Drivers (gold.dim_drivers, derived from silver's sessions): a driver who
+changes team or number gets a new version dated by the session, not by the run; nothing else
+makes a version, and a rebuild makes none. Sessions (the snap_sessions snapshot): a rescheduled
+session gets one new version, and a re-run makes none."""
+
+from datetime import timedelta
 
 import duckdb
 
@@ -7,13 +11,14 @@ from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
 
 NEXT_RACE = "2025-13-R"
 NEXT_START = "2025-07-27 13:00:00+00"
+DRIVERS = ["build", "--select", "int_driver_state", "dim_drivers"]
 
 
 def _versions(root) -> list[tuple]:
     with duckdb.connect(str(root.warehouse_file), read_only=True) as con:
         return con.execute(
-            "select driver_key, driver_number, team_name, dbt_valid_from, dbt_valid_to "
-            "from snapshots.snap_drivers order by driver_key, dbt_valid_from"
+            "select driver_key, driver_number, team_name, valid_from, valid_to, version, "
+            "is_current from gold.dim_drivers order by driver_key, valid_from"
         ).fetchall()
 
 
@@ -27,7 +32,7 @@ def test_valid_from_is_the_session_that_showed_the_change(pipeline):
     assert rows == [("Red Bull Racing", "2025-04-R", "2025-04-13")]
 
 
-def test_a_team_or_number_change_makes_one_new_version_and_a_rerun_none(pipeline, tmp_path):
+def test_a_team_or_number_change_makes_one_new_version_and_a_rebuild_none(pipeline, tmp_path):
     root = copy_root(pipeline.root, tmp_path / "root")
     before = _versions(root)
     # A later race where TSU is back at Racing Bulls and LAW races with a new number.
@@ -44,33 +49,53 @@ def test_a_team_or_number_change_makes_one_new_version_and_a_rerun_none(pipeline
             "driver_number end as driver_number) from silver.silver_drivers "
             "where session_id = '2025-12-R'"
         )
-    first = run_dbt(["snapshot"], root, tmp_path / "first")
+    first = run_dbt(DRIVERS, root, tmp_path / "first")
     assert first.returncode == 0, first.output[-3000:]
     after = _versions(root)
+    closed = {row[0] for row in set(before) - set(after)}  # the versions the race closed
     new = sorted(set(after) - set(before), key=str)
-    changed = {row[0] for row in new}
-    assert changed == {"TSU", "LAW"}, new
+    assert closed == {"TSU", "LAW"}
+    assert {row[0] for row in new if row[6]} == {"TSU", "LAW"}
+    assert len(after) == len(before) + 2
     tsu = [row for row in after if row[0] == "TSU"]
-    assert [(team, str(valid_to)[:16]) for _, _, team, _, valid_to in tsu[-2:]] == [
-        ("Red Bull Racing", "2025-07-27 13:00"),
-        ("Racing Bulls", "None"),
+    assert [
+        (team, str(valid_to)[:16], current) for _, _, team, _, valid_to, _, current in tsu[-2:]
+    ] == [
+        ("Red Bull Racing", "2025-07-27 13:00", False),
+        ("Racing Bulls", "None", True),
     ]
     assert str(tsu[-1][3]).startswith("2025-07-27 13:00")  # valid_from: the session start
+    assert tsu[-1][5] == len(tsu)  # numbered in time order
     assert [row[1] for row in after if row[0] == "LAW"][-1] == "99"
-    assert len(after) == len(before) + 2
 
-    again = run_dbt(["snapshot"], root, tmp_path / "again")
+    again = run_dbt(DRIVERS, root, tmp_path / "again")
     assert again.returncode == 0, again.output[-3000:]
     assert _versions(root) == after
 
-    dim = run_dbt(["build", "--select", "dim_drivers"], root, tmp_path / "dim")
-    assert dim.returncode == 0, dim.output[-3000:]
+
+def _session_versions(root) -> list[tuple]:
     with duckdb.connect(str(root.warehouse_file), read_only=True) as con:
-        versions = con.execute(
-            "select version, team_name, is_current from gold.dim_drivers "
-            "where driver_key = 'TSU' order by version"
+        return con.execute(
+            "select session_id, session_start_utc, dbt_valid_to is null from "
+            "snapshots.snap_sessions order by session_id, dbt_valid_from"
         ).fetchall()
-    assert versions[-2:] == [
-        (len(versions) - 1, "Red Bull Racing", False),
-        (len(versions), "Racing Bulls", True),
-    ]
+
+
+def test_a_rescheduled_session_makes_one_snapshot_version_and_a_rerun_none(pipeline, tmp_path):
+    root = copy_root(pipeline.root, tmp_path / "root")
+    before = _session_versions(root)
+    with duckdb.connect(str(root.warehouse_file)) as con:
+        con.execute(
+            "update silver.silver_sessions set session_start_utc = session_start_utc + "
+            "interval 1 hour where session_id = '2025-12-R'"
+        )
+    first = run_dbt(["snapshot"], root, tmp_path / "first")
+    assert first.returncode == 0, first.output[-3000:]
+    after = _session_versions(root)
+    assert len(after) == len(before) + 1
+    rescheduled = [row for row in after if row[0] == "2025-12-R"]
+    assert [current for _, _, current in rescheduled] == [False, True]
+    assert rescheduled[1][1] - rescheduled[0][1] == timedelta(hours=1)
+    again = run_dbt(["snapshot"], root, tmp_path / "again")
+    assert again.returncode == 0, again.output[-3000:]
+    assert _session_versions(root) == after

@@ -1,7 +1,14 @@
--- Type-2 driver dimension from the driver snapshot: one row per version of a driver's number,
--- team and name, valid over [valid_from, valid_to). valid_to is null on the current version.
+-- Type-2 driver dimension: one row per version of a driver's number, team and name, valid over
+-- [valid_from, valid_to) by session start; valid_to is null on the current version. Derived
+-- from silver's session history on every build (int_driver_state), so a corrected session that
+-- moves a driver back to an earlier team makes a new version instead of clashing with the old
+-- one. driver_version_key is the hash a dbt snapshot gives the same version (key | valid_from,
+-- the timestamp written in UTC), so keys published before stay the same.
 select
-    dbt_scd_id as driver_version_key,
+    md5(
+        driver_key || '|'
+        || cast(timezone('UTC', state_since_utc) as varchar) || '+00'
+    ) as driver_version_key,
     driver_key,
     abbreviation,
     driver_number,
@@ -9,9 +16,11 @@ select
     team_id,
     team_name,
     country_code,
-    row_number() over (partition by driver_key order by dbt_valid_from) as version,
-    dbt_valid_from as valid_from,
-    dbt_valid_to as valid_to,
-    dbt_valid_to is null as is_current,
+    row_number() over (
+        partition by driver_key order by state_since_utc, state_until_utc nulls last
+    ) as version,
+    state_since_utc as valid_from,
+    state_until_utc as valid_to,
+    state_until_utc is null as is_current,
     state_since_session_id as valid_from_session_id
-from {{ ref('snap_drivers') }}
+from {{ ref('int_driver_state') }}

@@ -1,7 +1,7 @@
--- Each driver's current state (number, team, name) and since when it holds: the source of the
--- driver snapshot. `state_since_utc` is the start of the first session of the latest unbroken
--- run of sessions with this state, so the snapshot dates a version by the race calendar, not
--- by the wall clock of the run, even when several sessions land in one run.
+-- Every state (number, team, name) each driver has held, one row per unbroken run of sessions
+-- with that state, dated by the race calendar: derived from silver's per-session history on
+-- every build, so a re-landed (corrected) session changes the history it belongs to and a
+-- return to an earlier state is a new state with its own dates. The source of dim_drivers.
 with sessions as (
     select
         d.driver_key,
@@ -19,10 +19,12 @@ with sessions as (
 ),
 
 islands as (
-    -- gaps and islands: a new island starts whenever a tracked attribute changes
+    -- gaps and islands: a new island starts whenever a tracked attribute changes. One total
+    -- order (rows, not peers), so two rows of one driver in one session (bad silver) give the
+    -- same versions on every build, and dim_drivers' tests catch them.
     select
         *,
-        sum(changed) over (partition by driver_key order by session_start_utc, session_id) as island
+        sum(changed) over (w rows between unbounded preceding and current row) as island
     from (
         select
             *,
@@ -33,22 +35,36 @@ islands as (
                 then 1 else 0
             end as changed
         from sessions
-        window w as (partition by driver_key order by session_start_utc, session_id)
+        window w as (
+            partition by driver_key
+            order by session_start_utc, session_id, team_name, driver_number, full_name
+        )
     )
+    window w as (
+        partition by driver_key
+        order by session_start_utc, session_id, team_name, driver_number, full_name
+    )
+),
+
+states as (
+    select
+        driver_key,
+        island,
+        arg_max(driver_number, session_start_utc) as driver_number,
+        arg_max(team_name, session_start_utc) as team_name,
+        arg_max(team_id, session_start_utc) as team_id,
+        arg_max(full_name, session_start_utc) as full_name,
+        arg_max(abbreviation, session_start_utc) as abbreviation,
+        arg_max(country_code, session_start_utc) as country_code,
+        min(session_start_utc) as state_since_utc,
+        arg_min(session_id, session_start_utc) as state_since_session_id,
+        max(session_start_utc) as last_seen_utc
+    from islands
+    group by driver_key, island
 )
 
 select
-    driver_key,
-    arg_max(driver_number, session_start_utc) as driver_number,
-    arg_max(team_name, session_start_utc) as team_name,
-    arg_max(team_id, session_start_utc) as team_id,
-    arg_max(full_name, session_start_utc) as full_name,
-    arg_max(abbreviation, session_start_utc) as abbreviation,
-    arg_max(country_code, session_start_utc) as country_code,
-    min(session_start_utc) as state_since_utc,
-    arg_min(session_id, session_start_utc) as state_since_session_id,
-    max(session_start_utc) as last_seen_utc
-from islands
-group by driver_key, island
--- only the latest island of each driver
-qualify island = max(island) over (partition by driver_key)
+    * exclude (island),
+    -- a state holds until the first session of the next one
+    lead(state_since_utc) over (partition by driver_key order by island) as state_until_utc
+from states

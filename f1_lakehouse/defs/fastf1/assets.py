@@ -1,10 +1,12 @@
 """FastF1 bronze: one session load per partition, one bronze table per FastF1 table."""
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from f1_lakehouse.lib import fastf1_source
@@ -16,10 +18,16 @@ from f1_lakehouse.lib.fastf1_tables import (
     ensure_published,
     extract_tables,
 )
-from f1_lakehouse.lib.partitions import context_session_keys, not_retryable, session_partitions
+from f1_lakehouse.lib.local_faults import local_fault
+from f1_lakehouse.lib.partitions import (
+    context_session_keys,
+    failing_fast_on_local_faults,
+    not_retryable,
+    session_partitions,
+)
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
-from f1_lakehouse.lib.settings import source_mode
+from f1_lakehouse.lib.settings import DataRoot, source_mode
 
 TELEMETRY_TABLES = frozenset({"car_data", "position"})
 _DESCRIPTIONS = {
@@ -60,7 +68,13 @@ def bronze_key(table: str) -> dg.AssetKey:
 def fastf1_session_tables(context: dg.AssetExecutionContext, data_root: DataRootResource):
     """Load each session once and land each selected table; absent tables land empty and say
     why. A backfill of many sessions is one run (one process, FastF1 imported once)."""
-    root = data_root.root()
+    with failing_fast_on_local_faults():
+        yield from _land_sessions(context, data_root.root())
+
+
+def _land_sessions(
+    context: dg.AssetExecutionContext, root: DataRoot
+) -> Iterator[dg.MaterializeResult]:
     fastf1_source.configure(source_mode(), root)
     selected = {k.path[-1] for k in context.selected_asset_keys}
     rows: dict[str, dict[str, int]] = {table: {} for table in selected}
@@ -109,12 +123,19 @@ def land(
     """Write a table; when the source lacks it but an earlier run landed rows, keep those (an
     outage must not erase data) and say so."""
     target = partition_dir(bronze, "fastf1", table, key) / DATA_FILE
+    note = extracted.missing or ""
     if extracted.missing and target.exists():
-        kept = pq.ParquetFile(target).metadata.num_rows
+        try:
+            kept = pq.ParquetFile(target).metadata.num_rows
+        except (pa.ArrowInvalid, OSError) as exc:
+            if local_fault(exc, target):
+                raise local_fault(exc, target) from exc
+            # Unreadable (torn by a crash, damaged on the disk): nothing in it to keep.
+            kept, note = 0, f"{note}; replaced the previous partition, which was corrupt ({exc})"
         if kept:
             note = f"{extracted.missing}; kept the previous partition ({kept} rows)"
             return BronzeWrite(target, kept), note
-    return write_partition(bronze, "fastf1", table, key, extracted.table), extracted.missing or ""
+    return write_partition(bronze, "fastf1", table, key, extracted.table), note
 
 
 def _metadata(rows: dict[str, int], path: str, missing: dict[str, str]) -> dict[str, Any]:

@@ -30,7 +30,11 @@ from f1_lakehouse.lib.openf1.telemetry import (
     driver_numbers,
     stream_telemetry,
 )
-from f1_lakehouse.lib.partitions import context_session_key, session_partitions
+from f1_lakehouse.lib.partitions import (
+    context_session_key,
+    failing_fast_on_local_faults,
+    session_partitions,
+)
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
 
@@ -168,7 +172,8 @@ def build_session_tables_asset(
                 failed[endpoint] = exc
                 continue
             table, drift = coerce_records(endpoint, records)
-            written = write_partition(data_root.bronze, SOURCE, endpoint, key, table)
+            with failing_fast_on_local_faults():
+                written = write_partition(data_root.bronze, SOURCE, endpoint, key, table)
             if drift.changed:
                 context.log.warning(f"OpenF1 {endpoint} schema drift: {drift.summary()}")
             meta = _metadata(
@@ -248,12 +253,17 @@ def build_telemetry_asset(
 
         try:
             drivers = driver_numbers(client, resolved.session_key)
-            with open_partition(data_root.bronze, SOURCE, endpoint, key, schema) as stream:
+            with (
+                failing_fast_on_local_faults(),
+                open_partition(data_root.bronze, SOURCE, endpoint, key, schema) as stream,
+            ):
                 report = stream_telemetry(
                     client, endpoint, resolved, drivers, stream, step, progress=progress
                 )
         except OpenF1Error as exc:
             raise _endpoints_failed(key, {endpoint: exc}) from exc
+        if report.drift.changed:
+            context.log.warning(f"OpenF1 {endpoint} schema drift: {report.drift.summary()}")
         path = partition_dir(data_root.bronze, SOURCE, endpoint, key) / DATA_FILE
         meta = _metadata(
             endpoint, resolved, path, stream.row_count, report.drift, client, requests, retries

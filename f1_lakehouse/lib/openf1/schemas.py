@@ -245,13 +245,19 @@ def bronze_schema(endpoint: str) -> pa.Schema:
 
 @dataclass
 class SchemaDrift:
-    """What differed from the declared schema, accumulated over one or more batches."""
+    """What differed from the declared schema, accumulated over one or more batches: fields
+    added, declared fields no record carried or only some records carried, values converted
+    from another JSON type (`"4"` for 4: kept, but counted, since a changed type can change
+    meaning or keys) and values that could not be converted."""
 
     endpoint: str
     rows: int = 0
     present: set[str] = field(default_factory=set)
     added: Counter[str] = field(default_factory=Counter)
     type_errors: Counter[str] = field(default_factory=Counter)
+    coerced: Counter[str] = field(default_factory=Counter)
+    # declared field -> records without it
+    absent: Counter[str] = field(default_factory=Counter)
 
     @property
     def missing(self) -> list[str]:
@@ -261,20 +267,31 @@ class SchemaDrift:
         return [name for name in endpoint_fields(self.endpoint) if name not in self.present]
 
     @property
+    def partly_missing(self) -> dict[str, int]:
+        """Declared fields some records carried and others did not: records without each."""
+        return {name: n for name, n in sorted(self.absent.items()) if 0 < n < self.rows}
+
+    @property
     def changed(self) -> bool:
-        return bool(self.added or self.type_errors or self.missing)
+        return bool(
+            self.added or self.type_errors or self.missing or self.coerced or self.partly_missing
+        )
 
     def merge(self, other: SchemaDrift) -> None:
         self.rows += other.rows
         self.present |= other.present
         self.added.update(other.added)
         self.type_errors.update(other.type_errors)
+        self.coerced.update(other.coerced)
+        self.absent.update(other.absent)
 
     def as_metadata(self) -> dict[str, Any]:
         """Plain values for asset metadata."""
         return {
             "schema_added_fields": sorted(self.added),
             "schema_missing_fields": self.missing,
+            "schema_partly_missing_fields": self.partly_missing,
+            "schema_coerced_values": dict(sorted(self.coerced.items())),
             "schema_type_errors": dict(sorted(self.type_errors.items())),
         }
 
@@ -286,6 +303,16 @@ class SchemaDrift:
             parts.append("added (kept in _extra): " + ", ".join(sorted(self.added)))
         if self.missing:
             parts.append("missing (null): " + ", ".join(self.missing))
+        if self.partly_missing:
+            parts.append(
+                f"missing from some of {self.rows} records (null): "
+                + ", ".join(f"{k} x{v}" for k, v in self.partly_missing.items())
+            )
+        if self.coerced:
+            parts.append(
+                "values of another type, converted: "
+                + ", ".join(f"{k} x{v}" for k, v in sorted(self.coerced.items()))
+            )
         if self.type_errors:
             parts.append(
                 "uncoercible values (kept in _extra): "
@@ -313,10 +340,13 @@ def coerce_records(
     columns: list[pa.Array] = []
     for name, kind in fields.items():
         values = [record.get(name) for record in records]
-        array, rejected = _coerce_column(values, kind)
+        array, rejected, coerced = _coerce_column(values, kind)
         for row in rejected:
             keep(row, name, values[row])
         drift.type_errors.update({name: len(rejected)} if rejected else {})
+        drift.coerced.update({name: coerced} if coerced else {})
+        absent = len(records) - (sum(name in r for r in records) if name in keys else 0)
+        drift.absent.update({name: absent} if absent else {})
         columns.append(array)
     for name in sorted(keys - fields.keys()):
         for row, record in enumerate(records):
@@ -352,30 +382,55 @@ _FAST_TYPES: dict[str, frozenset[type]] = {
 _REJECT = object()
 
 
-def _coerce_column(values: list[Any], kind: str) -> tuple[pa.Array, list[int]]:
+def _coerce_column(values: list[Any], kind: str) -> tuple[pa.Array, list[int], int]:
     """Coerce one column: a vectorised path for clean values, per value otherwise.
 
-    Returns the array and the rows whose value could not be coerced (nulled in the array).
+    Returns the array, the rows whose value could not be coerced (nulled in the array) and how
+    many values were converted from a JSON type the kind does not declare.
     """
     pa_type = _KIND_TYPES[kind]
     types = set(map(type, values))
     if kind in _FAST_TYPES and types <= _FAST_TYPES[kind]:
         try:
             if kind == "ts":
-                return pc.cast(pa.array(values, type=pa.string()), pa_type), []
-            return pa.array(values, type=pa_type), []
+                return pc.cast(pa.array(values, type=pa.string()), pa_type), [], 0
+            return pa.array(values, type=pa_type), [], 0
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
             pass  # e.g. an out-of-range int, an odd date, a lone surrogate: per-value rules
     coerce = _COERCERS[kind]
+    native = _NATIVE_TYPES.get(kind)
     out: list[Any] = []
     rejected: list[int] = []
+    coerced = 0
     for row, value in enumerate(values):
         result = None if value is None else coerce(value)
         if result is _REJECT:
             rejected.append(row)
             result = None
+        elif value is not None and native is not None and not _is_native(value, kind, native):
+            coerced += 1
         out.append(result)
-    return pa.array(out, type=pa_type), rejected
+    return pa.array(out, type=pa_type), rejected, coerced
+
+
+# The JSON types each kind takes as they are; any other accepted value is a conversion. "text"
+# holds any JSON value as text by design, so it has none.
+_NATIVE_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "str": (str,),
+    "ts": (str,),
+    "ints": (list,),
+}
+
+
+def _is_native(value: Any, kind: str, native: tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and kind != "bool":
+        return False  # True is an int to Python, not to JSON
+    if kind == "ints":
+        return all(item is None or _is_native(item, "int", (int,)) for item in value)
+    return isinstance(value, native)
 
 
 def _to_int(value: Any) -> Any:
