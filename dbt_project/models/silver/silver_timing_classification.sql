@@ -151,10 +151,13 @@ qualifying_laps as (
         l.session_id,
         l.driver_number,
         g.segment,
-        -- a time counts from a flying lap: not deleted, not an out- or in-lap, and accurate
-        -- (FastF1 marks laps its timing could not check; OpenF1 laps with every sector are)
+        -- a time counts from a flying lap: not deleted, not an out- or in-lap, and either
+        -- accurate or with three sectors that add up to it (FastF1 marks laps its timing
+        -- could not check, real ones among them: 2022-02-Q Stroll's 1:31.009)
         case when l.is_deleted is not true and l.is_pit_out_lap is not true
-            and l.is_pit_in_lap is not true and l.is_accurate is not false
+            and l.is_pit_in_lap is not true
+            and (l.is_accurate is not false
+                or abs(l.sector1_time_ms + l.sector2_time_ms + l.sector3_time_ms - l.lap_time_ms) <= 5)
         then l.lap_time_ms end as valid_lap_ms
     from {{ ref('silver_laps') }} as l
     inner join segments as g
