@@ -121,6 +121,23 @@ def test_unmappable_partition_fails_with_a_clear_message(
     assert not bronze_file(tmp_path, "drivers", "2024-18-S").exists()
 
 
+def test_a_session_the_recordings_lack_writes_nothing_and_does_not_fail(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    """Replay: OpenF1 recorded 2024-18-R only. A 2023 session (FastF1's) must not fail a
+    `--select '*'` run: every OpenF1 asset says it is not recorded and writes nothing."""
+    result = materialize(
+        tmp_path, fast_resource(replay_server.base_url), ["drivers", "car_data"], "2023-04-S"
+    )
+    assert result.success
+    notes = [
+        e.materialization.metadata["note"].value for e in result.get_asset_materialization_events()
+    ]
+    assert len(notes) == 2
+    assert all("not in the OpenF1 recordings" in n for n in notes)
+    assert not list(tmp_path.rglob("*.parquet"))
+
+
 @pytest.mark.parametrize("empty", ["404", "list"])
 def test_unrecorded_endpoints_land_empty_partitions_either_way(tmp_path: Path, empty: str) -> None:
     with ReplayServer(faults=FaultPlan(empty=empty)) as server:

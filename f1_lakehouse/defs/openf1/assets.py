@@ -21,6 +21,7 @@ from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1Error, OpenF1Requ
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, SchemaDrift, bronze_schema, coerce_records
 from f1_lakehouse.lib.openf1.session_map import (
+    MeetingNotListed,
     ResolvedSession,
     SessionMappingError,
     resolve_session,
@@ -37,6 +38,7 @@ from f1_lakehouse.lib.partitions import (
 )
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
+from f1_lakehouse.lib.settings import source_mode
 
 SOURCE = "openf1"
 GROUP = "bronze_openf1"
@@ -89,12 +91,26 @@ def _table_schema(schema: pa.Schema) -> dg.TableSchema:
     return dg.TableSchema(columns=[dg.TableColumn(f.name, str(f.type)) for f in schema])
 
 
+class NotRecorded(LookupError):
+    """Replay: the recordings hold no such OpenF1 session (they never will)."""
+
+
 def _resolve(client: OpenF1Client, key: SessionKey) -> ResolvedSession:
-    """Partition key -> OpenF1 session; an unmappable key fails at once (retrying cannot help)."""
+    """Partition key -> OpenF1 session; an unmappable key fails at once (retrying cannot help).
+    In replay a session the recordings lack is not an error: FastF1 may cover it, and a
+    `--select '*'` run of it must go on (as for a season before OpenF1's coverage)."""
     try:
         return resolve_session(client.get, key)
     except SessionMappingError as exc:
+        if source_mode() == "replay" and isinstance(exc, MeetingNotListed):
+            raise NotRecorded(
+                f"{exc}: not in the OpenF1 recordings; nothing to fetch, nothing written"
+            ) from exc
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
+
+
+def _not_recorded(exc: NotRecorded) -> dict[str, Any]:
+    return {"dagster/row_count": 0, "note": str(exc)}
 
 
 def _metadata(
@@ -160,7 +176,15 @@ def build_session_tables_asset(
             return
         client = openf1.client
         waited = client.rate_limit_wait_seconds
-        resolved = _resolve(client, key)
+        try:
+            resolved = _resolve(client, key)
+        except NotRecorded as exc:
+            context.log.warning(str(exc))
+            for endpoint in selected:
+                yield dg.MaterializeResult(
+                    asset_key=asset_key(endpoint), metadata=_not_recorded(exc)
+                )
+            return
         context.log.info(f"OpenF1: {resolved.describe()}")
         failed: dict[str, OpenF1Error] = {}
         for endpoint in selected:
@@ -238,7 +262,11 @@ def build_telemetry_asset(
         client = openf1.client
         waited = client.rate_limit_wait_seconds
         started = time.perf_counter()
-        resolved = _resolve(client, key)
+        try:
+            resolved = _resolve(client, key)
+        except NotRecorded as exc:
+            context.log.warning(str(exc))
+            return dg.MaterializeResult(metadata=_not_recorded(exc))
         requests, retries = client.stats.requests, client.stats.retry_count
         record_path = client.stats.record_path_bodies
         minutes = openf1.telemetry_window_minutes

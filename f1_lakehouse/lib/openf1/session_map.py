@@ -35,6 +35,10 @@ class SessionMappingError(LookupError):
     """A partition key that has no OpenF1 session."""
 
 
+class MeetingNotListed(SessionMappingError):
+    """OpenF1 lists no meeting for the key's season and round (in replay: not recorded)."""
+
+
 @dataclass(frozen=True)
 class ScheduledRace:
     """One championship round as the race table lists it."""
@@ -109,7 +113,7 @@ def resolve_session(
     """Find the OpenF1 meeting and session of a partition key, or fail saying why."""
     meetings = fetch("meetings", {"year": key.season})
     if not meetings:
-        raise SessionMappingError(f"{key}: OpenF1 lists no meetings for {key.season}")
+        raise MeetingNotListed(f"{key}: OpenF1 lists no meetings for {key.season}")
     meeting = _pick_meeting(key, meetings, calendar(key.season, key.round))
     sessions = fetch("sessions", {"meeting_key": meeting["meeting_key"]})
     return ResolvedSession(key, meeting, _pick_session(key, meeting, sessions))
@@ -128,7 +132,7 @@ def _pick_meeting(
         found = by_date if len(by_date) == 1 else by_name
         if len(found) == 1:
             return found[0]
-        raise SessionMappingError(
+        raise MeetingNotListed(
             f"{key}: round {key.round} of {key.season} is the {race.name} (race on "
             f"{race.race_date}), but {len(found)} OpenF1 meetings match it; OpenF1 lists: {listed}"
         )
@@ -137,7 +141,7 @@ def _pick_meeting(
         key=lambda m: str(m.get("date_start")),
     )
     if not 1 <= key.round <= len(ordered):
-        raise SessionMappingError(
+        raise MeetingNotListed(
             f"{key}: the race table has no round {key.round} for {key.season} and OpenF1's "
             f"calendar has {len(ordered)} championship meetings; OpenF1 lists: {listed}"
         )
