@@ -66,6 +66,21 @@ def make_root(path: Path) -> DataRoot:
     return root
 
 
+def materialize_fastf1(
+    root: Path, key: str, raise_on_error: bool = True
+) -> dg.ExecuteInProcessResult:
+    """The real FastF1 asset (retry policy included) for one session, in a temporary instance."""
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [key])
+        return dg.materialize(
+            [fastf1_session_tables],
+            partition_key=key,
+            instance=instance,
+            resources={"data_root": DataRootResource(path=str(root))},
+            raise_on_error=raise_on_error,
+        )
+
+
 @pytest.fixture
 def data_root(tmp_path: Path) -> DataRoot:
     """A fresh, initialised data root for one test."""

@@ -13,6 +13,7 @@ from f1_lakehouse.lib.fastf1_tables import FASTF1_TABLES, Extracted, extract_tab
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
+from f1_lakehouse_tests.conftest import materialize_fastf1
 
 
 def bronze(pipeline, key: str, table: str) -> pa.Table:
@@ -126,14 +127,7 @@ def test_a_session_outside_the_calendar_fails_clearly_without_retrying(data_root
 
 
 def _materialize_fastf1(root, key: str) -> dg.ExecuteInProcessResult:
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [key])
-        return dg.materialize(
-            [fastf1_session_tables],
-            partition_key=key,
-            instance=instance,
-            resources={"data_root": DataRootResource(path=str(root.path))},
-        )
+    return materialize_fastf1(root.path, key)
 
 
 def test_a_session_fastf1_never_recorded_lands_empty_and_says_so(data_root):

@@ -17,27 +17,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from f1_lakehouse import cli
-from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
 from f1_lakehouse.lib import fastf1_source
 from f1_lakehouse.lib.local_faults import LocalFault, local_fault
-from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.settings import DataRoot
+from f1_lakehouse_tests.conftest import materialize_fastf1
 
 KEY = "2023-04-SQ"  # a recorded sprint shootout: 233 laps, no car telemetry recorded
 
 
 def _materialize(root: DataRoot) -> dg.ExecuteInProcessResult:
-    """The real FastF1 asset, with its retry policy."""
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [KEY])
-        return dg.materialize(
-            [fastf1_session_tables],
-            partition_key=KEY,
-            instance=instance,
-            resources={"data_root": DataRootResource(path=str(root.path))},
-            raise_on_error=False,
-        )
+    return materialize_fastf1(root.path, KEY, raise_on_error=False)
 
 
 def _failure(result: dg.ExecuteInProcessResult) -> str:

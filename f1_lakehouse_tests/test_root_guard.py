@@ -13,11 +13,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
-from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.root_setup import MARKER, DataRootError, init_root, validate_root
 from f1_lakehouse.lib.settings import DataRoot
+from f1_lakehouse_tests.conftest import materialize_fastf1
 
 KEY = "2023-04-SQ"
 
@@ -27,15 +25,7 @@ def _files(path: Path) -> list[Path]:
 
 
 def _run(root: Path) -> dg.ExecuteInProcessResult:
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [KEY])
-        return dg.materialize(
-            [fastf1_session_tables],
-            partition_key=KEY,
-            instance=instance,
-            resources={"data_root": DataRootResource(path=str(root))},
-            raise_on_error=False,
-        )
+    return materialize_fastf1(root, KEY, raise_on_error=False)
 
 
 def _failure_message(result: dg.ExecuteInProcessResult) -> str:
