@@ -42,16 +42,22 @@ def home(tmp_path: Path) -> Path:
 
 
 def _materialize(home: Path, asset: str) -> subprocess.Popen:
-    """`dagster asset materialize` as a user types it: its own process, no daemon anywhere."""
+    """`dagster asset materialize` as a user types it: its own process, no daemon anywhere.
+    Its log goes to a file (a pipe nobody reads could fill and stall a long-running holder)."""
+    log = (home.parent / f"{asset}.log").open("w")
     return subprocess.Popen(
         [str(DAGSTER), "asset", "materialize", "-f", str(DEFS), "--select", asset],
         env={**os.environ, "DAGSTER_HOME": str(home)},
         cwd=home.parent,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
         start_new_session=True,
     )
+
+
+def _log(home: Path, asset: str) -> str:
+    return (home.parent / f"{asset}.log").read_text()
 
 
 def _holders(instance: dg.DagsterInstance, pool: str) -> set[str]:
@@ -73,7 +79,7 @@ def test_after_a_killed_holder_the_next_cli_run_completes_without_the_daemon(hom
         with dg.DagsterInstance.from_config(str(home)) as instance:
             held = _wait_for(
                 lambda: len(_holders(instance, pool)) == limit and _holders(instance, pool),
-                120,
+                300,
                 f"{limit} run(s) to fill the {pool} pool",
             )
             assert instance.event_log_storage.get_concurrency_info(pool).slot_count == limit
@@ -82,7 +88,9 @@ def test_after_a_killed_holder_the_next_cli_run_completes_without_the_daemon(hom
             assert _holders(instance, pool) == held  # the dead still hold the pool
 
             waiter = _materialize(home, f"needs_the_{pool}_slot")
-            _, err = waiter.communicate(timeout=60)
+            # seconds on an idle machine; the bound only stops a stuck run hanging the suite
+            waiter.wait(timeout=180)
+            err = _log(home, f"needs_the_{pool}_slot")
             assert waiter.returncode == 0, err[-3000:]
             assert "freed slots of run" in err
             assert not _holders(instance, pool)
@@ -108,7 +116,8 @@ def test_a_run_waiting_on_a_live_holder_stops_on_sigterm(home):
 
             run_id = _wait_for(waiting_run, 120, "the second run to wait on the pool")
             os.kill(waiter.pid, signal.SIGTERM)
-            _, err = waiter.communicate(timeout=30)
+            waiter.wait(timeout=60)
+            err = _log(home, "needs_the_duckdb_slot")
             assert waiter.returncode != 0
             assert instance.get_run_by_id(run_id).status in (
                 dg.DagsterRunStatus.CANCELED,
