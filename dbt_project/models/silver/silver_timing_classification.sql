@@ -104,36 +104,36 @@ classified as (
 
 race_rows as (
     select
-    session_id,
-    season,
-    round,
-    session_code,
-    driver_number,
-    position,
-    case when is_classified then position::varchar when position is not null then 'R' end
-        as classified_position,
-    grid_position,
-    laps_completed,
-    winner_laps - laps_completed as laps_behind,
-    status_class,
-    case status_class
-        when 'finished' then 'Finished'
-        when 'lapped' then '+' || (winner_laps - laps_completed)::varchar
-            || case when winner_laps - laps_completed = 1 then ' Lap' else ' Laps' end
-    end as status,
-    case when position is not null then
-        {{ base_points('season', 'session_code', 'case when is_classified then position end') }}
-        + case when has_fastest_lap and coalesce(
-            {{ fastest_lap_point_applies('season', 'session_code', 'case when is_classified then position end') }},
-            false) then 1 else 0 end
-    end::double as points,
-    case when grid_position is null then 'grid: no position sample before the start' end
-        as grid_note,
-    null::bigint as q1_ms,
-    null::bigint as q2_ms,
-    null::bigint as q3_ms,
-    source
-from classified
+        session_id,
+        season,
+        round,
+        session_code,
+        driver_number,
+        position,
+        case when is_classified then position::varchar when position is not null then 'R' end
+            as classified_position,
+        grid_position,
+        laps_completed,
+        winner_laps - laps_completed as laps_behind,
+        status_class,
+        case status_class
+            when 'finished' then 'Finished'
+            when 'lapped' then '+' || (winner_laps - laps_completed)::varchar
+                || case when winner_laps - laps_completed = 1 then ' Lap' else ' Laps' end
+        end as status,
+        case when position is not null then
+            {{ base_points('season', 'session_code', 'case when is_classified then position end') }}
+            + case when has_fastest_lap and coalesce(
+                {{ fastest_lap_point_applies('season', 'session_code', 'case when is_classified then position end') }},
+                false) then 1 else 0 end
+        end::double as points,
+        case when grid_position is null then 'grid: no position sample before the start' end
+            as grid_note,
+        null::bigint as q1_ms,
+        null::bigint as q2_ms,
+        null::bigint as q3_ms,
+        source
+    from classified
 ),
 
 -- Qualifying and sprint qualifying: each driver's best valid lap in every segment (a lap
