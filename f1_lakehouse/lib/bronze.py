@@ -6,6 +6,8 @@ A partition is one file, replaced with `os.replace`, so a reader sees the old fi
 one, never a half-written or doubled partition, and a failed write leaves the old file untouched.
 The temp file is fsynced before the rename and the folder after it, so a power cut keeps either
 the old bytes or the new ones; temp files a killed writer left behind go at the next write.
+While a session is followed live its partition also holds micro-batches, one atomic file per
+poll; the whole-partition write that compacts them removes them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ from f1_lakehouse.lib.local_faults import local_fault
 from f1_lakehouse.lib.session_keys import SeasonKey, SessionKey
 
 DATA_FILE = "data.parquet"
-_TMP_GLOB = f".{DATA_FILE}.*.tmp"
+# A live session's micro-batches (f1_lakehouse.lib.live) sit beside `data.parquet` until the
+# session is compacted; a whole-partition write supersedes them, so it removes them.
+LIVE_BATCH_PREFIX = "live-"
+LIVE_BATCH_GLOB = f"{LIVE_BATCH_PREFIX}*.parquet"
+_TMP_GLOB = ".*.parquet.*.tmp"
+_FILE_RE = re.compile(rf"{re.escape(DATA_FILE)}|{LIVE_BATCH_PREFIX}[0-9]{{6}}\.parquet")
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 PartitionKey = SessionKey | SeasonKey
 
@@ -66,18 +73,27 @@ class BronzeStream:
 
 @contextmanager
 def open_partition(
-    bronze_root: Path, source: str, table: str, key: PartitionKey, schema: pa.Schema
+    bronze_root: Path,
+    source: str,
+    table: str,
+    key: PartitionKey,
+    schema: pa.Schema,
+    *,
+    file_name: str = DATA_FILE,
 ) -> Iterator[BronzeStream]:
     """Stream batches into a partition; it replaces the old partition only if the block succeeds.
 
-    Batches are written as they come (row groups), so memory stays flat for telemetry.
+    Batches are written as they come (row groups), so memory stays flat for telemetry. With
+    `file_name` a live micro-batch is written instead, beside the partition's data file.
     """
+    if not _FILE_RE.fullmatch(file_name):
+        raise ValueError(f"bronze file name {file_name!r} must match {_FILE_RE.pattern}")
     folder = partition_dir(bronze_root, source, table, key)
-    target = folder / DATA_FILE
+    target = folder / file_name
     try:
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(folder)
-        tmp = folder / f".{DATA_FILE}.{uuid.uuid4().hex}.tmp"
+        tmp = folder / f".{file_name}.{uuid.uuid4().hex}.tmp"
         # Held (locked) while this write lives: a later write tells a live one from a dead one.
         owner = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except OSError as exc:
@@ -94,6 +110,9 @@ def open_partition(
         sink.close()
         os.fsync(owner)  # the bytes on disk before the rename makes them the partition
         os.replace(tmp, target)
+        if file_name == DATA_FILE:
+            for batch in folder.glob(LIVE_BATCH_GLOB):
+                batch.unlink(missing_ok=True)
     except OSError as exc:
         _raise_local(exc, target)
     finally:

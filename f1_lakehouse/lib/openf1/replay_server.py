@@ -49,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from f1_lakehouse.lib.live.pace import SessionClock, date_filter, release
 from f1_lakehouse.lib.openf1.dates import (
     DateParseError,
     parse_openf1_date,
@@ -133,8 +134,16 @@ class _TelemetryFile:
 class ReplayData:
     """The recorded responses under one folder, loaded lazily and served with OpenF1 filters."""
 
-    def __init__(self, root: Path, *, cache_files: int = 4, max_rows: int = 250_000) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        cache_files: int = 4,
+        max_rows: int = 250_000,
+        clock: SessionClock | None = None,
+    ) -> None:
         root = Path(root)
+        self.clock = clock
         if not root.is_dir():
             raise ReplayDataError(f"OpenF1 recordings folder {root} does not exist")
         self.root = root
@@ -143,7 +152,8 @@ class ReplayData:
         self._telemetry: dict[str, list[_TelemetryFile]] = {}
         self._rows: dict[str, list[dict[str, Any]]] = {}
         self._tables: OrderedDict[Path, pa.Table] = OrderedDict()
-        self._cache_files = cache_files
+        # At pace every poll asks for all drivers' telemetry: keep every file, not a few.
+        self._cache_files = cache_files if clock is None else max(cache_files, 64)
         self._lock = threading.Lock()
         self.repaired_dates = 0
         self._discover()
@@ -198,6 +208,8 @@ class ReplayData:
             fields = {name for name, _, _ in filters}
             if not {"session_key", "driver_number"} <= fields and "date" not in fields:
                 raise ResultTooLarge("way too much data at once: filter by session and driver")
+            if self.clock is not None and not self._session_over(filters):
+                filters = [*filters, date_filter(self.clock.now())]
             parts = [p for p in self._query_telemetry(endpoint, filters) if len(p)]
             pieces: list[Piece] = [b"["]
             for index, part in enumerate(parts):
@@ -205,9 +217,34 @@ class ReplayData:
                 pieces.append(_joined_rows(part))
             return sum(len(p) for p in parts), [*pieces, b"]"]
         rows = [row for row in self._json_rows(endpoint) if _row_matches(row, filters)]
+        if self.clock is not None:
+            rows = self._released(endpoint, rows, filters)
         if len(rows) > self.max_rows:
             raise ResultTooLarge(f"{len(rows)} rows")
         return len(rows), [_dumps(rows)]
+
+    def _released(
+        self, endpoint: str, rows: list[dict[str, Any]], filters: Sequence[Filter]
+    ) -> list[dict[str, Any]]:
+        """Replay at pace: what OpenF1 had published by the simulated clock's now."""
+        assert self.clock is not None
+        laps = self._session_rows("laps", filters) if endpoint == "stints" else ()
+        return release(endpoint, rows, self.clock.now(), self._session_end(filters), laps)
+
+    def _session_rows(self, endpoint: str, filters: Sequence[Filter]) -> list[dict[str, Any]]:
+        keys = [f for f in filters if f[0] == "session_key"]
+        return [row for row in self._json_rows(endpoint) if _row_matches(row, keys)]
+
+    def _session_end(self, filters: Sequence[Filter]) -> datetime | None:
+        ends = [
+            _as_instant(str(s.get("date_end"))) for s in self._session_rows("sessions", filters)
+        ]
+        known = [end for end in ends if end is not None]
+        return max(known) if known else None
+
+    def _session_over(self, filters: Sequence[Filter]) -> bool:
+        end = self._session_end(filters)
+        return self.clock is not None and end is not None and self.clock.now() >= end
 
     def _json_rows(self, endpoint: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -690,8 +727,9 @@ class ReplayServer:
         faults: FaultPlan | None = None,
         verbose: bool = False,
         budget: RateBudget | None = None,
+        clock: SessionClock | None = None,
     ) -> None:
-        self.data = ReplayData(Path(data_dir))
+        self.data = ReplayData(Path(data_dir), clock=clock)
         self.faults = FaultState(faults or FaultPlan())
         self.budget = budget
         self._httpd = _ReplayHTTPServer(port, self.data, self.faults, verbose, budget)
