@@ -6,33 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
 
-from f1_lakehouse.lib.live.batches import batches, read_batches
 from f1_lakehouse.lib.live.endpoints import REPLACED, STREAMED, TELEMETRY
 from f1_lakehouse.lib.live.pace import SteppedClock, laps_done
 from f1_lakehouse.lib.live.poll import compact, multiset_difference, poll
 from f1_lakehouse.lib.openf1.replay_server import ReplayServer
-from f1_lakehouse.lib.openf1.schemas import bronze_schema
 from f1_lakehouse.lib.openf1.session_map import resolve_session
-from f1_lakehouse.lib.session_keys import SessionKey
-from f1_lakehouse_tests.openf1.support import (
-    PARTITION,
-    bronze_file,
-    fast_resource,
-    materialize,
+from f1_lakehouse_tests.live.support import (
+    AFTER_THE_END,
+    KEY,
+    START,
+    batch_table,
+    live_rows,
+    recorded_before,
 )
+from f1_lakehouse_tests.openf1.support import bronze_file, fast_resource
 
-KEY = SessionKey.parse(PARTITION)
-START = datetime(2024, 9, 22, 12, 0, tzinfo=UTC)  # lights out at 20:00 local (OpenF1 sessions)
-END = datetime(2024, 9, 22, 14, 0, tzinfo=UTC)
-# The chosen moments: on the grid, early in the race, past half distance, after the flag.
+# The chosen moments: on the grid, 20 minutes in, a minute later (a short, session-wide
+# telemetry window), past half distance; then the session is compacted after the flag.
 MOMENTS = (
     START - timedelta(minutes=10),
     START + timedelta(minutes=20),
@@ -50,30 +46,9 @@ class Followed:
     rows_after_poll: list[dict[str, pa.Table]]
 
 
-def batch_table(root: Path, endpoint: str) -> pa.Table:
-    return pq.read_table(bronze_file(root, endpoint)).cast(bronze_schema(endpoint))
-
-
-def live_rows(root: Path, endpoint: str) -> pa.Table:
-    """What the live partition holds now: micro-batches, or the replaced file."""
-    if endpoint in STREAMED:
-        return read_batches(
-            batches(root / "bronze", "openf1", endpoint, KEY), bronze_schema(endpoint)
-        )
-    return batch_table(root, endpoint)
-
-
-def recorded_before(batch: pa.Table, moment: datetime) -> pa.Table:
-    """The recording's rows stamped before `moment`: what a live poll up to then must hold."""
-    return batch.filter(pc.fill_null(pc.less(batch["date"], pa.scalar(moment)), False))
-
-
 @pytest.fixture(scope="module")
-def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
-    batch_root = tmp_path_factory.mktemp("batch_root")
+def followed(tmp_path_factory: pytest.TempPathFactory, batch_root: Path) -> Iterator[Followed]:
     live_root = tmp_path_factory.mktemp("live_root")
-    with ReplayServer() as server:
-        assert materialize(batch_root, fast_resource(server.base_url)).success
     clock = SteppedClock(MOMENTS[0])
     held: list[dict[str, pa.Table]] = []
     with ReplayServer(clock=clock) as server, fast_resource(server.base_url).connected() as client:
@@ -82,7 +57,7 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
             clock.at = moment
             poll(client, session, live_root / "bronze", KEY, moment)
             held.append({e: live_rows(live_root, e) for e in (*STREAMED, *REPLACED)})
-        clock.at = END + timedelta(minutes=30)
+        clock.at = AFTER_THE_END
         compact(client, session, live_root / "bronze", KEY)
     yield Followed(live_root, batch_root, held)
 
@@ -134,3 +109,19 @@ def test_compacted_partition_equals_the_batch_load(followed: Followed, endpoint:
     assert multiset_difference(batch, live) == (0, 0)
     if endpoint in TELEMETRY:  # the same order too: driver by driver, in time order
         assert live.equals(batch)
+
+
+def test_stints_released_are_those_begun_capped_at_the_lap_in_progress(followed: Followed) -> None:
+    recorded = batch_table(followed.batch_root, "stints").to_pylist()
+    for held in followed.rows_after_poll[1:]:
+        done: dict[int, int] = {}
+        for lap in held["laps"].to_pylist():
+            done[lap["driver_number"]] = max(done.get(lap["driver_number"], 0), lap["lap_number"])
+        stints = held["stints"].to_pylist()
+        assert stints, "no stint released during the race"
+        for stint in stints:
+            in_progress = done.get(stint["driver_number"], 0) + 1
+            assert stint["lap_start"] <= in_progress
+            assert stint["lap_end"] is None or stint["lap_end"] <= in_progress
+        begun = [s for s in recorded if s["lap_start"] <= done.get(s["driver_number"], 0) + 1]
+        assert len(stints) == len(begun)
