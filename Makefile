@@ -88,7 +88,7 @@ DASHBOARD_PORT ?= 8501
 TELEMETRY_SESSION := 2024-18-R
 TELEMETRY_SELECTION := group:bronze_openf1 or group:silver or group:gold
 
-.PHONY: dashboard demo-telemetry export compose-config
+.PHONY: dashboard demo-telemetry live-demo export compose-config
 
 dashboard: manifest init
 	@if [ -e "$$F1_LAKEHOUSE_ROOT/warehouse/f1.duckdb" ]; then \
@@ -98,6 +98,13 @@ dashboard: manifest init
 		$(MAKE) --no-print-directory demo demo-telemetry || exit 1; \
 	fi
 	$(BIN)/f1-lakehouse dashboard --port $(DASHBOARD_PORT)
+
+# Follow the recorded 2024 Singapore race live at LIVE_SPEED x (replay at pace, see README).
+LIVE_SPEED ?= 150
+live-demo: manifest init
+	F1_LAKEHOUSE_REPLAY_PACE=1 F1_LAKEHOUSE_NOW=2024-09-22T11:55:00Z F1_LAKEHOUSE_CLOCK_SPEED=$(LIVE_SPEED) \
+		F1_LAKEHOUSE_CLOCK_STARTED=$$(date +%s) F1_LAKEHOUSE_LIVE_LAG_SECONDS=0 \
+		$(BIN)/python -m f1_lakehouse.defs.live.demo
 
 demo-telemetry: manifest init
 	F1_LAKEHOUSE_SEASONS=2024 $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select bronze/fastf1/calendar > "$$F1_LAKEHOUSE_ROOT/last-run.log" 2>&1 \

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from f1_lakehouse.dashboard import charts
+from f1_lakehouse.dashboard import charts, live
 from f1_lakehouse.dashboard.export import current_generation
 from f1_lakehouse.dashboard.formatting import format_lap_time, lap_table
 from f1_lakehouse.dashboard.store import TOP_LAPS_LIMIT, DashboardStore
@@ -269,6 +269,9 @@ def main() -> None:
     st.set_page_config(page_title="F1 Lakehouse", layout="wide")
     st.title("F1 Lakehouse")
     root = data_root()
+    if st.query_params.get("view") == "live":  # a session in progress, re-read every few seconds
+        live.render(root, st.query_params.get("session") or "")
+        return
     store = _store(root)
     if store is None or store.is_empty:
         st.info(EMPTY_MESSAGE)

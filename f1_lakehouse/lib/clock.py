@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+from f1_lakehouse.lib.live.pace import SimulatedClock
+from f1_lakehouse.lib.settings import clock_speed, clock_started
+
 NOW_ENV = "F1_LAKEHOUSE_NOW"
 
 
@@ -37,8 +40,22 @@ def frozen_now() -> datetime | None:
         raise ClockError(f"{NOW_ENV}: {exc}") from None
 
 
+def simulated() -> SimulatedClock | None:
+    """The replay-at-pace clock: `F1_LAKEHOUSE_NOW` advancing `F1_LAKEHOUSE_CLOCK_SPEED` times
+    the wall clock since `F1_LAKEHOUSE_CLOCK_STARTED` (None unless a speed is set)."""
+    speed = clock_speed()
+    frozen = frozen_now()
+    if speed is None or frozen is None:
+        return None
+    return SimulatedClock(frozen, speed, clock_started())
+
+
 def now(context_time: datetime | None = None) -> datetime:
-    """`F1_LAKEHOUSE_NOW` if set, else the evaluation time Dagster gave (if any), else UTC now."""
+    """The simulated clock if one runs, else `F1_LAKEHOUSE_NOW` if set, else the evaluation
+    time Dagster gave (if any), else UTC now."""
+    clock = simulated()
+    if clock is not None:
+        return clock.now()
     frozen = frozen_now()
     if frozen is not None:
         return frozen
@@ -49,3 +66,10 @@ def now(context_time: datetime | None = None) -> datetime:
             else context_time.astimezone(UTC)
         )
     return datetime.now(UTC)
+
+
+class SettingsClock:
+    """`now()` above as an object, for the replay server at pace (it asks on every request)."""
+
+    def now(self) -> datetime:
+        return now()

@@ -114,3 +114,68 @@ def api_max_rows() -> int:
 def dagster_home_is_set() -> bool:
     """Whether `DAGSTER_HOME` names an instance (the CLI reads run history from it if so)."""
     return bool(os.environ.get("DAGSTER_HOME", "").strip())
+
+
+def live_lag_seconds() -> int:
+    """`F1_LAKEHOUSE_LIVE_LAG_SECONDS`: how far behind now a live poll's window ends, for the
+    time OpenF1 takes to publish a row (a row that late would otherwise be skipped)."""
+    return _int_setting("F1_LAKEHOUSE_LIVE_LAG_SECONDS", 5, 0)
+
+
+def openf1_token() -> str | None:
+    """`F1_LAKEHOUSE_OPENF1_TOKEN`: the OpenF1 account's access token its live data needs
+    (sent as a bearer token, never logged)."""
+    return os.environ.get("F1_LAKEHOUSE_OPENF1_TOKEN", "").strip() or None
+
+
+def clock_speed() -> float | None:
+    """`F1_LAKEHOUSE_CLOCK_SPEED`: with `F1_LAKEHOUSE_NOW`, the simulated clock advances this
+    many times faster than the wall clock (replay at pace); unset, `NOW` stays frozen."""
+    raw = os.environ.get("F1_LAKEHOUSE_CLOCK_SPEED", "").strip()
+    if not raw:
+        return None
+    try:
+        speed = float(raw)
+    except ValueError:
+        raise SettingsError(f"F1_LAKEHOUSE_CLOCK_SPEED={raw!r} is not a number") from None
+    if speed <= 0:
+        raise SettingsError(f"F1_LAKEHOUSE_CLOCK_SPEED={raw!r} must be positive")
+    return speed
+
+
+def clock_started() -> float:
+    """`F1_LAKEHOUSE_CLOCK_STARTED`: the wall-clock instant (Unix seconds) the simulated clock
+    read `F1_LAKEHOUSE_NOW`, so every process of a replay reads the same simulated now."""
+    raw = os.environ.get("F1_LAKEHOUSE_CLOCK_STARTED", "").strip()
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(
+            f"F1_LAKEHOUSE_CLOCK_STARTED={raw!r}: with F1_LAKEHOUSE_CLOCK_SPEED it must be the "
+            "Unix time the simulated clock started (e.g. $(date +%s))"
+        ) from None
+
+
+def live_poll_seconds() -> int:
+    """`F1_LAKEHOUSE_LIVE_POLL_SECONDS`: how often the live sensor asks for a poll (the rate
+    budget may make a poll take longer: the next one waits, it is never stacked)."""
+    return _int_setting("F1_LAKEHOUSE_LIVE_POLL_SECONDS", 5, 1)
+
+
+def replay_at_pace() -> bool:
+    """`F1_LAKEHOUSE_REPLAY_PACE=1`: the in-process replay server serves only what OpenF1 had
+    published by the clock's now (`F1_LAKEHOUSE_NOW`, frozen or advancing), so a recorded
+    session can be followed live."""
+    return os.environ.get("F1_LAKEHOUSE_REPLAY_PACE", "").strip() == "1"
+
+
+def live_view_seconds() -> int:
+    """`F1_LAKEHOUSE_LIVE_VIEW_SECONDS`: how often the dashboard's live view re-reads the newest
+    published generation."""
+    return _int_setting("F1_LAKEHOUSE_LIVE_VIEW_SECONDS", 5, 1)
+
+
+def live_following_enabled() -> bool:
+    """`F1_LAKEHOUSE_LIVE=on`: the live sensor starts with the daemon (its own switch: following
+    a session spends the OpenF1 budget every few seconds); otherwise it is started in the UI."""
+    return os.environ.get("F1_LAKEHOUSE_LIVE", "").strip().lower() in {"1", "on", "true", "yes"}

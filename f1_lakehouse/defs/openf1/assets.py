@@ -16,7 +16,23 @@ from typing import Any
 import dagster as dg
 import pyarrow as pa
 
-from f1_lakehouse.lib.bronze import DATA_FILE, open_partition, partition_dir, write_partition
+from f1_lakehouse.defs.openf1.live import (
+    FIXED,
+    live_compact,
+    live_metadata,
+    live_mode,
+    live_poll,
+    waiting_metadata,
+    waits_for_the_end,
+)
+from f1_lakehouse.lib.bronze import (
+    DATA_FILE,
+    BronzeWrite,
+    open_partition,
+    partition_dir,
+    write_partition,
+)
+from f1_lakehouse.lib.live.endpoints import STREAMED
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1Error, OpenF1RequestError
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, SchemaDrift, bronze_schema, coerce_records
@@ -187,9 +203,22 @@ def build_session_tables_asset(
             return
         context.log.info(f"OpenF1: {resolved.describe()}")
         failed: dict[str, OpenF1Error] = {}
+        mode = live_mode(context)
         for endpoint in selected:
             requests, retries = client.stats.requests, client.stats.retry_count
+            if mode is not None and waits_for_the_end(mode, endpoint, data_root.bronze, key):
+                yield dg.MaterializeResult(
+                    asset_key=asset_key(endpoint), metadata=waiting_metadata(endpoint)
+                )
+                continue
             try:
+                if mode == "poll" and endpoint not in FIXED:
+                    with failing_fast_on_local_faults():
+                        polled = live_poll(client, resolved, data_root.bronze, key, endpoint)
+                    yield dg.MaterializeResult(
+                        asset_key=asset_key(endpoint), metadata=live_metadata(mode, polled)
+                    )
+                    continue
                 records = _session_records(client, endpoint, resolved)
             except OpenF1Error as exc:
                 context.log.error(str(exc))
@@ -197,7 +226,13 @@ def build_session_tables_asset(
                 continue
             table, drift = coerce_records(endpoint, records)
             with failing_fast_on_local_faults():
-                written = write_partition(data_root.bronze, SOURCE, endpoint, key, table)
+                closed = None
+                if mode == "compact" and endpoint in STREAMED:  # reports the live batches' gap
+                    closed = live_compact(client, resolved, data_root.bronze, key, endpoint, table)
+                    path = partition_dir(data_root.bronze, SOURCE, endpoint, key) / DATA_FILE
+                    written = BronzeWrite(path, closed.rows)
+                else:
+                    written = write_partition(data_root.bronze, SOURCE, endpoint, key, table)
             if drift.changed:
                 context.log.warning(f"OpenF1 {endpoint} schema drift: {drift.summary()}")
             meta = _metadata(
@@ -212,6 +247,8 @@ def build_session_tables_asset(
             )
             meta["rate_limit_wait_seconds"] = round(client.rate_limit_wait_seconds - waited, 2)
             waited = client.rate_limit_wait_seconds
+            if closed is not None:
+                meta["note"] = closed.note
             yield dg.MaterializeResult(asset_key=asset_key(endpoint), metadata=meta)
         if failed:
             raise _endpoints_failed(key, failed)
@@ -268,6 +305,15 @@ def build_telemetry_asset(
             context.log.warning(str(exc))
             return dg.MaterializeResult(metadata=_not_recorded(exc))
         requests, retries = client.stats.requests, client.stats.retry_count
+        mode = live_mode(context)
+        if mode is not None:
+            try:
+                with failing_fast_on_local_faults():
+                    follow = live_poll if mode == "poll" else live_compact
+                    result = follow(client, resolved, data_root.bronze, key, endpoint)
+            except OpenF1Error as exc:
+                raise _endpoints_failed(key, {endpoint: exc}) from exc
+            return dg.MaterializeResult(metadata=live_metadata(mode, result))
         record_path = client.stats.record_path_bodies
         minutes = openf1.telemetry_window_minutes
         step = timedelta(minutes=minutes) if minutes > 0 else None

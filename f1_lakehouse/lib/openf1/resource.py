@@ -30,11 +30,12 @@ import dagster as dg
 import requests
 from pydantic import PrivateAttr
 
+from f1_lakehouse.lib.clock import SettingsClock
 from f1_lakehouse.lib.openf1.client import LIVE_BASE_URL, OpenF1Client, Params
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
 from f1_lakehouse.lib.openf1.replay_server import DEFAULT_DATA, ReplayServer
 from f1_lakehouse.lib.openf1.retry import RetryPolicy
-from f1_lakehouse.lib.settings import source_mode
+from f1_lakehouse.lib.settings import openf1_token, replay_at_pace, source_mode
 
 URL_ENV = "F1_LAKEHOUSE_OPENF1_URL"
 PUBLIC_BUDGET = (3.0, 30, 60.0)  # per second, per window, window seconds
@@ -99,11 +100,16 @@ class OpenF1Resource(dg.ConfigurableResource):
         url = self.resolved_base_url()
         if not url:
             data = self.replay_data_dir or str(DEFAULT_DATA)
-            self._server = ReplayServer(data).start()
+            # At pace, the server releases what OpenF1 had published by the simulated now.
+            clock = SettingsClock() if replay_at_pace() else None
+            self._server = ReplayServer(data, clock=clock).start()
             url = self._server.base_url
         per_second, per_window, window = self._budget(url)
         session = requests.Session()
         session.trust_env = not _is_loopback(url)
+        token = openf1_token()
+        if token and not _is_loopback(url):  # OpenF1's live data needs an account
+            session.headers["Authorization"] = f"Bearer {token}"
         self._client = OpenF1Client(
             url,
             RateLimiter(per_second, per_window, window, slack=BUDGET_SLACK_SECONDS),

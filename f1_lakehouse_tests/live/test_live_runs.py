@@ -1,0 +1,162 @@
+"""Live runs through the real assets: the recorded race followed poll by poll (replay at pace),
+the published leaderboard equal to the running order the recording gives at each moment, and
+after compaction silver and gold equal to a batch build of the same session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from f1_lakehouse import read
+from f1_lakehouse.dashboard.live import LiveSnapshot, shown_order, snapshot
+from f1_lakehouse.defs.dashboard.assets import gold_export
+from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
+from f1_lakehouse.defs.live.jobs import LIVE_PARTITION_TAG
+from f1_lakehouse.defs.openf1.assets import build_openf1_assets
+from f1_lakehouse.defs.openf1.live import LIVE_TAG
+from f1_lakehouse.lib.dbt_in_process import InProcessDbt
+from f1_lakehouse.lib.live.pace import laps_done
+from f1_lakehouse.lib.openf1.resource import OpenF1Resource
+from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
+from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.settings import DataRoot
+from f1_lakehouse_tests.conftest import make_root
+from f1_lakehouse_tests.live.support import AFTER_THE_END, KEY, START, batch_table
+from f1_lakehouse_tests.openf1.support import PARTITION
+
+MOMENTS = (START + timedelta(minutes=15), START + timedelta(minutes=55))
+ASSETS = [*build_openf1_assets(retry_policy=None), silver_dbt_models, gold_dbt_models, gold_export]
+COMPARED = (
+    "silver.silver_laps",
+    "silver.silver_positions",
+    "silver.silver_stints",
+    "silver.silver_pit_stops",
+    "gold.session_leaderboard",
+    "gold.fact_laps",
+    "gold.stint_summary",
+    "gold.driver_session_summary",
+)
+
+
+@dataclass
+class LiveRuns:
+    live: DataRoot
+    batch: DataRoot
+    leaderboards: list[list[tuple[int, str]]]
+    views: list[LiveSnapshot | None]
+
+
+def _materialize(
+    root: DataRoot, instance: dg.DagsterInstance, tags: dict[str, str] | None
+) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        ASSETS,
+        partition_key=PARTITION,
+        instance=instance,
+        resources={
+            "data_root": DataRootResource(path=str(root.path)),
+            "dbt": InProcessDbt(),
+            "openf1": OpenF1Resource(),
+        },
+        tags=tags,
+    )
+
+
+def running_order(batch_root: Path, moment: datetime) -> list[tuple[int, str]]:
+    """The order the recording gives at `moment`: laps completed, then when the last of them
+    ended (the rule silver_timing_classification applies), drivers with a lap only."""
+    laps = [
+        {**r, "date_start": r["date_start"] and r["date_start"].isoformat()}
+        for r in batch_table(batch_root, "laps").to_pylist()
+    ]
+    done = laps_done(laps, moment)
+    ends = {
+        (r["driver_number"], r["lap_number"]): datetime.fromisoformat(r["date_start"])
+        + timedelta(seconds=r["lap_duration"])
+        for r in laps
+        if r["date_start"] and r["lap_duration"] is not None
+    }
+    ordered = sorted(
+        (d for d, n in done.items() if n),
+        key=lambda d: (-done[d], ends[(d, done[d])], d),
+    )
+    return [(position, str(driver)) for position, driver in enumerate(ordered, start=1)]
+
+
+@pytest.fixture(scope="module")
+def live_runs(tmp_path_factory: pytest.TempPathFactory, batch_root: Path) -> Iterator[LiveRuns]:
+    base = tmp_path_factory.mktemp("live_runs")
+    live, batch = make_root(base / "live"), make_root(base / "batch")
+    leaderboards, views = [], []
+    with pytest.MonkeyPatch.context() as env, dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [PARTITION])
+        env.setenv("F1_LAKEHOUSE_REPLAY_PACE", "1")
+        env.setenv("F1_LAKEHOUSE_LIVE_LAG_SECONDS", "0")
+        for moment in MOMENTS:
+            env.setenv("F1_LAKEHOUSE_NOW", moment.isoformat())
+            tags = {LIVE_TAG: "poll", LIVE_PARTITION_TAG: PARTITION}
+            assert _materialize(live, instance, tags).success
+            board = read.table("session_leaderboard", session=PARTITION, root=live)
+            board = board[board["position"].notna()].sort_values("position")
+            pairs = zip(board["position"], board["driver_number"], strict=True)
+            leaderboards.append([(int(p), str(d)) for p, d in pairs])
+            views.append(snapshot(live, PARTITION))
+        env.setenv("F1_LAKEHOUSE_NOW", AFTER_THE_END.isoformat())
+        compacted = {LIVE_TAG: "compact", LIVE_PARTITION_TAG: PARTITION}
+        assert _materialize(live, instance, compacted).success
+        env.delenv("F1_LAKEHOUSE_REPLAY_PACE")
+        assert _materialize(batch, instance, None).success
+    yield LiveRuns(live, batch, leaderboards, views)
+
+
+def test_published_leaderboard_is_the_running_order_at_each_moment(
+    live_runs: LiveRuns, batch_root: Path
+) -> None:
+    for moment, board in zip(MOMENTS, live_runs.leaderboards, strict=True):
+        expected = running_order(batch_root, moment)
+        assert len(expected) >= 15, f"too few drivers on a lap at {moment}"
+        assert board == expected, f"leaderboard at {moment}"
+    assert live_runs.leaderboards[0] != live_runs.leaderboards[1]
+
+
+@pytest.mark.parametrize("table", COMPARED)
+def test_after_compaction_silver_and_gold_equal_a_batch_build(
+    live_runs: LiveRuns, table: str
+) -> None:
+    with duckdb.connect() as con:
+        con.execute(f"attach '{live_runs.live.warehouse_file}' as live (read_only)")
+        con.execute(f"attach '{live_runs.batch.warehouse_file}' as batch (read_only)")
+        rows = con.execute(f"select count(*) from live.{table}").fetchone()[0]
+        differ = con.execute(
+            f"select (select count(*) from (from live.{table} except all from batch.{table})),"
+            f" (select count(*) from (from batch.{table} except all from live.{table}))"
+        ).fetchone()
+    assert rows > 0
+    assert differ == (0, 0), f"{table}: {differ} rows differ (live-only, batch-only)"
+
+
+def test_compaction_leaves_no_micro_batches(live_runs: LiveRuns) -> None:
+    leftovers = list(live_runs.live.bronze.rglob("live-*.parquet"))
+    assert leftovers == []
+    assert KEY.hive_path in str(next(live_runs.live.bronze.rglob("car_data/**/data.parquet")))
+
+
+def test_the_live_view_shows_each_moments_running_order(live_runs: LiveRuns) -> None:
+    for board, view in zip(live_runs.leaderboards, live_runs.views, strict=True):
+        assert view is not None
+        order = view.running_order.dropna(subset=["position"])
+        assert [
+            (int(p), str(d)) for p, d in zip(order["position"], order["driver_number"], strict=True)
+        ] == board
+        shown = shown_order(view.running_order)
+        leader, second = shown.iloc[0], shown.iloc[1]
+        assert leader["gap"] == "" and leader["last_lap"] != "-"
+        assert second["gap"].startswith("+"), second.to_dict()
+        assert shown["compound"].notna().all()
+    assert live_runs.views[0].generation != live_runs.views[1].generation  # type: ignore[union-attr]
