@@ -18,8 +18,9 @@ import pyarrow as pa
 
 from f1_lakehouse.lib.bronze import DATA_FILE, open_partition, partition_dir, write_partition
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1Error, OpenF1RequestError
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift, coerce_records
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
-from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, SchemaDrift, bronze_schema, coerce_records
+from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, bronze_schema
 from f1_lakehouse.lib.openf1.session_map import (
     MeetingNotListed,
     ResolvedSession,
