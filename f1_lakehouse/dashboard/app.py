@@ -214,7 +214,7 @@ def _plots(store: DashboardStore, season: int, session_id: str) -> None:
     st.markdown("#### Plots")
     colours = store.team_colours(session_id)
     driver_teams = store.driver_teams(session_id)
-    plots: tuple[tuple[Callable[[str], pd.DataFrame], Draw, str], ...] = (
+    plots = (  # (rows of the session, their chart, what to say when there are none)
         (
             store.lap_distribution,
             lambda laps: charts.lap_distribution_chart(laps, colours),
