@@ -17,7 +17,7 @@ import json
 
 from harness import DAGSTER, Root, breakdown, machine
 
-from f1_lakehouse.lib.openf1.replay_server import RateBudget, ReplayServer
+from f1_lakehouse.lib.openf1.replay import RateBudget, ReplayServer
 from f1_lakehouse.lib.openf1.resource import PUBLIC_BUDGET
 
 REQUESTS_TARGET = 60

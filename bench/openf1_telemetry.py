@@ -83,7 +83,7 @@ def worker(base_url: str, root: Path, partition: str, window_minutes: float) -> 
 
 def _start_server() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "f1_lakehouse.lib.openf1.replay_server", "--port", "0"],
+        [sys.executable, "-m", "f1_lakehouse.lib.openf1.replay", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["openf1-replay"]:
         # The replay server owns its options (argparse REMAINDER would not pass `--port`).
-        from f1_lakehouse.lib.openf1.replay_server import main as replay_main
+        from f1_lakehouse.lib.openf1.replay import main as replay_main
 
         return replay_main(argv[1:])
     parser = argparse.ArgumentParser(prog="f1-lakehouse", description=__doc__)

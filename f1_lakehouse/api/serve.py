@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 
+from f1_lakehouse.lib.loopback import LOOPBACK_HOST, is_loopback
 from f1_lakehouse.lib.settings import DataRoot, api_max_rows, api_token, data_root
 
-DEFAULT_HOST = "127.0.0.1"
+DEFAULT_HOST = LOOPBACK_HOST
 DEFAULT_PORT = 8000
 EXIT_REFUSED = 2
 
 
 class BindRefused(RuntimeError):
     """A non-loopback address without a bearer token: the data would be open to the network."""
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name: it may resolve anywhere
 
 
 def check_bind(host: str, token: str | None) -> None:

@@ -6,19 +6,23 @@ opens a session directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
 
 from f1_lakehouse.dashboard import charts, live
 from f1_lakehouse.dashboard.export import current_generation
-from f1_lakehouse.dashboard.formatting import format_lap_time, lap_table
+from f1_lakehouse.dashboard.formatting import lap_table
 from f1_lakehouse.dashboard.store import TOP_LAPS_LIMIT, DashboardStore
+from f1_lakehouse.lib.lap_time import format_lap_time
 from f1_lakehouse.lib.settings import DataRoot, data_root
 
 RACE_CODES = ("R", "S")
+Draw = Callable[[pd.DataFrame], alt.Chart]  # a chart of a query's rows
 EMPTY_MESSAGE = (
     "No session has been materialised yet. Run `make demo`, or materialise a session in Dagster "
     "followed by the `dashboard/gold_export` asset, then reload this page."
@@ -210,30 +214,37 @@ def _plots(store: DashboardStore, season: int, session_id: str) -> None:
     st.markdown("#### Plots")
     colours = store.team_colours(session_id)
     driver_teams = store.driver_teams(session_id)
-    left, right = st.columns(2)
-    with left:
-        laps = store.lap_distribution(session_id)
-        if laps.empty:
-            st.caption("Lap-time distribution: no timed laps.")
-        else:
-            st.altair_chart(charts.lap_distribution_chart(laps, colours), width="stretch")
-    with right:
-        positions = store.positions(session_id)
-        if positions.empty:
-            st.caption("Race positions: no lap-by-lap positions in this session.")
-        else:
-            st.altair_chart(
-                charts.position_chart(positions, driver_teams, colours), width="stretch"
-            )
-    left, right = st.columns(2)
-    with left:
-        stints = store.stints(session_id)
-        if stints.empty:
-            st.caption("Tyre strategy: no stints recorded.")
-        else:
-            st.altair_chart(charts.tyre_strategy_chart(stints, season), width="stretch")
-    with right:
+    plots = (  # (rows of the session, their chart, what to say when there are none)
+        (
+            store.lap_distribution,
+            lambda laps: charts.lap_distribution_chart(laps, colours),
+            "Lap-time distribution: no timed laps.",
+        ),
+        (
+            store.positions,
+            lambda positions: charts.position_chart(positions, driver_teams, colours),
+            "Race positions: no lap-by-lap positions in this session.",
+        ),
+        (
+            store.stints,
+            lambda stints: charts.tyre_strategy_chart(stints, season),
+            "Tyre strategy: no stints recorded.",
+        ),
+    )
+    cells = [*st.columns(2), *st.columns(2)]  # two rows of two
+    for cell, (rows, draw, missing) in zip(cells, plots, strict=False):
+        with cell:
+            _chart(rows(session_id), draw, missing)
+    with cells[3]:
         _speed_trace(store, session_id, driver_teams, colours)
+
+
+def _chart(frame: pd.DataFrame, draw: Draw, missing: str) -> None:
+    """The chart of `frame`, or a caption saying what is missing when it has no rows."""
+    if frame.empty:
+        st.caption(missing)
+    else:
+        st.altair_chart(draw(frame), width="stretch")
 
 
 def _speed_trace(

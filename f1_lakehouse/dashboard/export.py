@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from f1_lakehouse.dashboard.queries import EXPORTS, ExportDataset
+from f1_lakehouse.dashboard.datasets import EXPORTS, ExportDataset
 from f1_lakehouse.lib.dbt_exposures import Model, load_manifest, published_models
 from f1_lakehouse.lib.settings import DataRoot, export_keep_generations, publish_silver
 

@@ -6,17 +6,7 @@ import math
 
 import pandas as pd
 
-
-def format_lap_time(ms: float | int | None) -> str:
-    """Milliseconds as m:ss.mmm (`105149` → `1:45.149`); missing values as "-"."""
-    if ms is None or (isinstance(ms, float) and math.isnan(ms)) or ms is pd.NA:
-        return "-"
-    total = round(float(ms))
-    if total < 0:
-        return "-" + format_lap_time(-total)
-    minutes, rest = divmod(total, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{minutes}:{seconds:02d}.{millis:03d}"
+from f1_lakehouse.lib.lap_time import format_lap_time
 
 
 def format_gap(ms: float | int | None) -> str:

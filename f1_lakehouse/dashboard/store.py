@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from f1_lakehouse.dashboard import queries
+from f1_lakehouse.dashboard import datasets, queries
 from f1_lakehouse.dashboard.export import MANIFEST, Generation, current_generation
 from f1_lakehouse.lib.settings import DataRoot
 
@@ -48,7 +48,7 @@ class DashboardStore:
         self.generation = generation
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
-        for dataset in queries.EXPORTS:
+        for dataset in datasets.EXPORTS:
             path = generation.dataset(dataset.name)
             if path.exists():
                 sql, params = "select * from read_parquet(?)", [str(path)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from f1_lakehouse.lib.lap_time import format_lap_time
 from f1_lakehouse.lib.settings import DataRoot
 
 SUMMARY_SQL = """
@@ -22,14 +23,6 @@ from driver_session_summary d
 group by d.session_id
 order by d.session_id
 """
-
-
-def format_lap(ms: int | None) -> str:
-    """Milliseconds as m:ss.mmm, the way lap times are read."""
-    if ms is None:
-        return "-"
-    minutes, rest = divmod(int(ms), 60_000)
-    return f"{minutes}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def gold_rows(root: DataRoot) -> list[tuple]:
@@ -58,7 +51,7 @@ def print_gold_summary(root: DataRoot) -> int:
     print(header)
     print("-" * len(header))
     for session_id, event, session, drivers, laps, p1, fastest, fastest_ms, stops in rows:
-        fastest_txt = f"{fastest or '-'} {format_lap(fastest_ms)}" if fastest_ms else "-"
+        fastest_txt = f"{fastest or '-'} {format_lap_time(fastest_ms)}" if fastest_ms else "-"
         print(
             f"{session_id:<11} {event[:26]:<26} {session[:18]:<18} {drivers:>3} {_count(laps):>5} "
             f"{p1 or '-':<4} {fastest_txt:<16} {_count(stops):>5}"

@@ -12,6 +12,7 @@ import pytest
 
 from f1_lakehouse.cli import main as cli_main
 from f1_lakehouse.dashboard import export as export_mod
+from f1_lakehouse.dashboard.datasets import EXPORT_NAMES, EXPORTS, ExportDataset
 from f1_lakehouse.dashboard.export import (
     EXIT_SKIPPED,
     POINTER,
@@ -20,7 +21,6 @@ from f1_lakehouse.dashboard.export import (
     current_generation,
     export_gold,
 )
-from f1_lakehouse.dashboard.queries import EXPORT_NAMES, EXPORTS, ExportDataset
 from f1_lakehouse.dashboard.store import DashboardStore
 from f1_lakehouse.definitions import defs
 from f1_lakehouse.defs.dashboard.assets import GOLD_EXPORT_KEY, gold_export

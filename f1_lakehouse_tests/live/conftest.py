@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from f1_lakehouse.lib.openf1.replay_server import ReplayServer
+from f1_lakehouse.lib.openf1.replay import ReplayServer
 from f1_lakehouse_tests.openf1.support import fast_resource, materialize
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from f1_lakehouse.lib.live import poll as live_poll
 from f1_lakehouse.lib.live.endpoints import REPLACED, STREAMED
 from f1_lakehouse.lib.live.pace import SteppedClock
-from f1_lakehouse.lib.openf1.replay_server import ReplayServer
+from f1_lakehouse.lib.openf1.replay import ReplayServer
 from f1_lakehouse.lib.openf1.session_map import resolve_session
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse_tests.openf1.support import PARTITION, fast_resource

@@ -15,7 +15,7 @@ import pytest
 from f1_lakehouse.lib.live.endpoints import REPLACED, STREAMED, TELEMETRY
 from f1_lakehouse.lib.live.pace import SteppedClock, laps_done
 from f1_lakehouse.lib.live.poll import compact, multiset_difference, poll
-from f1_lakehouse.lib.openf1.replay_server import ReplayServer
+from f1_lakehouse.lib.openf1.replay import ReplayServer
 from f1_lakehouse.lib.openf1.session_map import resolve_session
 from f1_lakehouse_tests.live.support import (
     AFTER_THE_END,

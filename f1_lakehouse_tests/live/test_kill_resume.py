@@ -14,7 +14,7 @@ from f1_lakehouse.lib.live.batches import batches, cursor
 from f1_lakehouse.lib.live.endpoints import STREAMED
 from f1_lakehouse.lib.live.pace import SteppedClock
 from f1_lakehouse.lib.live.poll import multiset_difference, poll
-from f1_lakehouse.lib.openf1.replay_server import FaultPlan, ReplayServer
+from f1_lakehouse.lib.openf1.replay import FaultPlan, ReplayServer
 from f1_lakehouse.lib.openf1.session_map import resolve_session
 from f1_lakehouse.lib.settings import REPO_ROOT
 from f1_lakehouse_tests.live.poller_process import MID_POLL

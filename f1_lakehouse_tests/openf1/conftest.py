@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from f1_lakehouse.lib.openf1.replay_server import ReplayServer
+from f1_lakehouse.lib.openf1.replay import ReplayServer
 from f1_lakehouse_tests.openf1.support import (
     FAULTS,
     Runs,

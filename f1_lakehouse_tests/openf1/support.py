@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from dagster._core.storage.defs_state.base import set_defs_state_storage
 
 from f1_lakehouse.defs.openf1.assets import build_openf1_assets
-from f1_lakehouse.lib.openf1.replay_server import FaultPlan
+from f1_lakehouse.lib.openf1.replay import FaultPlan
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS
 from f1_lakehouse.lib.resources import DataRootResource

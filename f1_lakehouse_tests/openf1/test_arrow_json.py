@@ -16,11 +16,12 @@ import pytest
 
 from f1_lakehouse.lib.openf1.arrow_json import read_body_table, supports
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1RequestError, build_query
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift, coerce_records
 from f1_lakehouse.lib.openf1.dates import parse_openf1_date
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
-from f1_lakehouse.lib.openf1.replay_server import DEFAULT_DATA, ReplayData, parse_filters
+from f1_lakehouse.lib.openf1.replay import DEFAULT_DATA, ReplayData, parse_filters
 from f1_lakehouse.lib.openf1.retry import RetryPolicy
-from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, SchemaDrift, coerce_records
+from f1_lakehouse.lib.openf1.schemas import ENDPOINTS
 from f1_lakehouse.lib.openf1.telemetry import time_windows, window_params
 
 CAR = (

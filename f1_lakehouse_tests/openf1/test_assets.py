@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from f1_lakehouse.lib.openf1.replay_server import FaultPlan, ReplayServer
+from f1_lakehouse.lib.openf1.replay import FaultPlan, ReplayServer
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, bronze_schema
 from f1_lakehouse_tests.openf1.support import (
     NOT_RECORDED,

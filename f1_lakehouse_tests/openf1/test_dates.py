@@ -17,7 +17,7 @@ from f1_lakehouse.lib.openf1.dates import (
     parse_openf1_date,
     repair_missing_dates,
 )
-from f1_lakehouse.lib.openf1.replay_server import DEFAULT_DATA, format_openf1_dates
+from f1_lakehouse.lib.openf1.replay import DEFAULT_DATA, format_openf1_dates
 
 CAR_DATA = sorted(DEFAULT_DATA.glob("*/race_9606/car_data/*.parquet"))
 

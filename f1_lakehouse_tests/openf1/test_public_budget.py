@@ -13,7 +13,7 @@ import requests
 
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1RequestError
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
-from f1_lakehouse.lib.openf1.replay_server import RateBudget, ReplayServer
+from f1_lakehouse.lib.openf1.replay import RateBudget, ReplayServer
 from f1_lakehouse.lib.openf1.retry import RetryPolicy
 from f1_lakehouse.lib.openf1.session_map import resolve_session
 from f1_lakehouse.lib.openf1.telemetry import driver_numbers, stream_telemetry

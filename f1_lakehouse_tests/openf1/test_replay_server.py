@@ -15,16 +15,15 @@ import requests
 
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1RequestError
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
-from f1_lakehouse.lib.openf1.replay_server import (
+from f1_lakehouse.lib.openf1.replay import (
     DEFAULT_DATA,
     ReplayData,
     ReplayServer,
-    _json_objects,
-    _round_to_micros,
     format_openf1_dates,
     main,
     parse_filters,
 )
+from f1_lakehouse.lib.openf1.replay.encoding import json_objects, round_to_micros
 from f1_lakehouse.lib.openf1.retry import RetryPolicy
 from f1_lakehouse.lib.openf1.session_map import resolve_session
 from f1_lakehouse.lib.openf1.telemetry import time_windows, window_params
@@ -135,7 +134,7 @@ def _serve(command: list[str]) -> None:
 
 
 def test_module_command_serves_over_http() -> None:
-    _serve(["f1_lakehouse.lib.openf1.replay_server"])
+    _serve(["f1_lakehouse.lib.openf1.replay"])
 
 
 def test_cli_command_with_separator_serves_over_http() -> None:
@@ -154,7 +153,7 @@ def test_telemetry_bodies_are_byte_exact_json_of_the_recording() -> None:
     for driver in (1, 4):
         path = next(DEFAULT_DATA.glob(f"*/race_9606/location/driver_number={driver}.parquet"))
         table = pq.read_table(path)
-        dates = format_openf1_dates(_round_to_micros(table["date"].combine_chunks()))
+        dates = format_openf1_dates(round_to_micros(table["date"].combine_chunks()))
         table = table.set_column(table.column_names.index("date"), "date", dates)
         rows[driver] = table.to_pylist()
 
@@ -183,7 +182,7 @@ def test_json_objects_escape_quote_and_null_like_json_dumps() -> None:
             "odd": ['say "hi"', "back\\slash", "tab\there"],
         }
     )
-    rows = _json_objects(table).to_pylist()
+    rows = json_objects(table).to_pylist()
     expected = [json.dumps(r, separators=(",", ":"), ensure_ascii=False) for r in table.to_pylist()]
     assert rows == [(text + ",").encode() for text in expected]
     assert [json.loads(row[:-1]) for row in rows] == table.to_pylist()

@@ -14,7 +14,7 @@ import pytest
 
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1RequestError, build_query
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
-from f1_lakehouse.lib.openf1.replay_server import FaultPlan, ReplayServer
+from f1_lakehouse.lib.openf1.replay import FaultPlan, ReplayServer
 from f1_lakehouse.lib.openf1.retry import RetryPolicy, parse_retry_after
 from f1_lakehouse_tests.openf1.support import VirtualTime
 

@@ -8,13 +8,8 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from f1_lakehouse.lib.openf1.schemas import (
-    ENDPOINT_FIELDS,
-    EXTRA_COLUMN,
-    SchemaDrift,
-    bronze_schema,
-    coerce_records,
-)
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift, coerce_records
+from f1_lakehouse.lib.openf1.schemas import ENDPOINT_FIELDS, EXTRA_COLUMN, bronze_schema
 from f1_lakehouse.lib.settings import BUNDLED_DATA
 
 REFERENCE = BUNDLED_DATA / "replay" / "openf1" / "endpoint_reference.json"

@@ -34,8 +34,9 @@ from f1_lakehouse.lib.bronze import (
 )
 from f1_lakehouse.lib.live.endpoints import STREAMED
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1Error, OpenF1RequestError
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift, coerce_records
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
-from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, SchemaDrift, bronze_schema, coerce_records
+from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, bronze_schema
 from f1_lakehouse.lib.openf1.session_map import (
     MeetingNotListed,
     ResolvedSession,

@@ -24,7 +24,8 @@ from f1_lakehouse.lib.bronze import write_partition
 from f1_lakehouse.lib.live.batches import batches, cursor, read_batches, write_batch
 from f1_lakehouse.lib.live.endpoints import REPLACED, STREAMED, TELEMETRY
 from f1_lakehouse.lib.openf1.client import OpenF1Client
-from f1_lakehouse.lib.openf1.schemas import SchemaDrift, bronze_schema
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift
+from f1_lakehouse.lib.openf1.schemas import bronze_schema
 from f1_lakehouse.lib.openf1.session_map import ResolvedSession
 from f1_lakehouse.lib.openf1.telemetry import driver_numbers, window_params
 from f1_lakehouse.lib.session_keys import SessionKey

@@ -21,13 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from f1_lakehouse.lib.openf1.schemas import (
-    TIMESTAMP,
-    SchemaDrift,
-    bronze_schema,
-    coerce_records,
-    endpoint_fields,
-)
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift, coerce_records
+from f1_lakehouse.lib.openf1.schemas import TIMESTAMP, bronze_schema, endpoint_fields
 
 _FIELD = "records"
 _OPEN, _CLOSE = b'{"' + _FIELD.encode() + b'": ', b"}"

@@ -24,9 +24,9 @@ import pyarrow as pa
 import requests
 
 from f1_lakehouse.lib.openf1.arrow_json import read_body_table
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift, coerce_records
 from f1_lakehouse.lib.openf1.rate_limit import Clock, RateLimiter, Sleep
 from f1_lakehouse.lib.openf1.retry import RetryPolicy, is_retryable_status, parse_retry_after
-from f1_lakehouse.lib.openf1.schemas import SchemaDrift, coerce_records
 
 log = logging.getLogger(__name__)
 

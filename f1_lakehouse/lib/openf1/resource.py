@@ -24,16 +24,16 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import dagster as dg
 import requests
 from pydantic import PrivateAttr
 
 from f1_lakehouse.lib.clock import SettingsClock
+from f1_lakehouse.lib.loopback import is_loopback_url
 from f1_lakehouse.lib.openf1.client import LIVE_BASE_URL, OpenF1Client, Params
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
-from f1_lakehouse.lib.openf1.replay_server import DEFAULT_DATA, ReplayServer
+from f1_lakehouse.lib.openf1.replay import DEFAULT_DATA, ReplayServer
 from f1_lakehouse.lib.openf1.retry import RetryPolicy
 from f1_lakehouse.lib.settings import openf1_token, replay_at_pace, source_mode
 
@@ -42,7 +42,6 @@ PUBLIC_BUDGET = (3.0, 30, 60.0)  # per second, per window, window seconds
 LOOPBACK_BUDGET = (math.inf, 100_000, 1.0)
 # Network delays vary: keep requests this far inside the budget so none arrives over it.
 BUDGET_SLACK_SECONDS = 0.1
-_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class OpenF1Resource(dg.ConfigurableResource):
@@ -106,9 +105,9 @@ class OpenF1Resource(dg.ConfigurableResource):
             url = self._server.base_url
         per_second, per_window, window = self._budget(url)
         session = requests.Session()
-        session.trust_env = not _is_loopback(url)
+        session.trust_env = not is_loopback_url(url)
         token = openf1_token()
-        if token and not _is_loopback(url):  # OpenF1's live data needs an account
+        if token and not is_loopback_url(url):  # OpenF1's live data needs an account
             session.headers["Authorization"] = f"Bearer {token}"
         self._client = OpenF1Client(
             url,
@@ -134,13 +133,9 @@ class OpenF1Resource(dg.ConfigurableResource):
             self._server = None
 
     def _budget(self, url: str) -> tuple[float, int, float]:
-        default = LOOPBACK_BUDGET if _is_loopback(url) else PUBLIC_BUDGET
+        default = LOOPBACK_BUDGET if is_loopback_url(url) else PUBLIC_BUDGET
         return (
             self.requests_per_second or default[0],
             self.requests_per_window or default[1],
             self.window_seconds or default[2],
         )
-
-
-def _is_loopback(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in _LOOPBACK_HOSTS

@@ -32,7 +32,8 @@ from typing import Protocol, TypeVar
 import pyarrow as pa
 
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1RequestError
-from f1_lakehouse.lib.openf1.schemas import SchemaDrift, bronze_schema
+from f1_lakehouse.lib.openf1.coercion import SchemaDrift
+from f1_lakehouse.lib.openf1.schemas import bronze_schema
 from f1_lakehouse.lib.openf1.session_map import ResolvedSession
 
 TELEMETRY_ENDPOINTS: tuple[str, ...] = ("car_data", "location")
