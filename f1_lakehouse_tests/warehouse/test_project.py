@@ -2,11 +2,12 @@
 and offline docs."""
 
 import json
+import re
 
 import duckdb
 import pytest
 
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR, dbt_project
 from f1_lakehouse.lib.root_setup import init_root
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse_tests.warehouse.dbt_cli import run_dbt
@@ -60,6 +61,48 @@ def test_every_gold_column_is_described(manifest):
         if not column.get("description", "").strip()
     ]
     assert undescribed == []
+
+
+def test_every_gold_model_and_its_unit_tests_are_in_its_own_yml(manifest):
+    """A reader finds a gold model's description, contract, tests and unit tests in one file
+    beside its SQL: models/gold/<model>.yml."""
+    gold = [n for n in _nodes(manifest, "model") if n["fqn"][1] == "gold"]
+    elsewhere = [
+        n["name"] for n in gold if n["patch_path"] != f"f1_lakehouse://models/gold/{n['name']}.yml"
+    ]
+    assert elsewhere == []
+    gold_names = {n["name"] for n in gold}
+    misplaced = [
+        test["name"]
+        for test in _nodes(manifest, "unit_test")
+        if test["model"] in gold_names
+        and test["original_file_path"] != f"models/gold/{test['model']}.yml"
+    ]
+    assert len([t for t in _nodes(manifest, "unit_test") if t["model"] in gold_names]) >= 10
+    assert misplaced == []
+
+
+def test_one_macro_per_file_named_after_it_and_generic_tests_in_tests_generic():
+    """dbt's conventions: macros/**/<name>.sql defines the macro <name> (and at most its
+    dispatch default__<name>); generic data tests live in tests/generic/, one per file."""
+    definition = re.compile(r"{%-?\s*(macro|test)\s+(\w+)\s*\(")
+    macro_files = sorted((DBT_PROJECT_DIR / "macros").rglob("*.sql"))
+    assert len(macro_files) >= 40
+    wrong = {}
+    for path in macro_files:
+        found = definition.findall(path.read_text())
+        if found not in (
+            [("macro", path.stem)],
+            [("macro", path.stem), ("macro", f"default__{path.stem}")],
+        ):
+            wrong[str(path.relative_to(DBT_PROJECT_DIR))] = found
+    test_files = sorted((DBT_PROJECT_DIR / "tests" / "generic").glob("*.sql"))
+    assert len(test_files) >= 9
+    for path in test_files:
+        found = definition.findall(path.read_text())
+        if found != [("test", path.stem)]:
+            wrong[str(path.relative_to(DBT_PROJECT_DIR))] = found
+    assert wrong == {}
 
 
 def test_every_model_is_tested(manifest):

@@ -96,10 +96,7 @@ pairs as (
 )
 
 select
-    p.session_id,
-    s.season,
-    s.round,
-    s.session_code,
+    {{ session_header('s') }},
     p.driver_number,
     o.driver_key,
     p.comparison,

@@ -31,10 +31,7 @@ stops as (
 )
 
 select
-    s.session_id,
-    s.season,
-    s.round,
-    s.session_code,
+    {{ session_header('s') }},
     s.session_name,
     s.event_name,
     d.driver_number,

@@ -9,10 +9,7 @@ laps as (
 )
 
 select
-    l.session_id,
-    s.season,
-    s.round,
-    s.session_code,
+    {{ session_header('s') }},
     l.driver_number,
     d.driver_key,
     d.team_id,

@@ -1,9 +1,6 @@
 -- One row per driver and session with at least one stop: how many, when, and pit-lane time.
 select
-    p.session_id,
-    any_value(p.season) as season,
-    any_value(p.round) as round,
-    any_value(p.session_code) as session_code,
+    {{ session_header('p', grouped=true) }},
     p.driver_number,
     any_value(d.driver_key) as driver_key,
     any_value(d.team_id) as team_id,

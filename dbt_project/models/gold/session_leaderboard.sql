@@ -46,10 +46,7 @@ ranked as (
 )
 
 select
-    r.session_id,
-    s.season,
-    s.round,
-    r.session_code,
+    {{ session_header('s') }},
     s.official_session_name,
     r.driver_number,
     upper(r.abbreviation) as driver_key,

@@ -1,10 +1,7 @@
 -- One row per driver stint: compound, tyre age and pace. Degradation is the slope of clean lap
 -- time against tyre age (ms per lap of age; fuel burn is not corrected, so it understates wear).
 select
-    l.session_id,
-    any_value(l.season) as season,
-    any_value(l.round) as round,
-    any_value(l.session_code) as session_code,
+    {{ session_header('l', grouped=true) }},
     l.driver_number,
     any_value(l.driver_key) as driver_key,
     any_value(l.team_id) as team_id,

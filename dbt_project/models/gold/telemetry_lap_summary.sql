@@ -1,7 +1,7 @@
 -- One row per driver lap with car telemetry: top speed, share of samples at full throttle
 -- (>= 98 %), braking zones (a brake application after at least one sample off the brake) and
 -- DRS use. Samples are matched to the lap they fall in with an ASOF join on the lap start.
--- Incremental per session (macros/incremental_sessions.sql): a gold build recomputes only the
+-- Incremental per session (macros/incremental/refreshed_sessions.sql): a gold build recomputes only the
 -- sessions whose silver (car data, or the laps behind fact_laps) was rebuilt since, so adding a
 -- session never rereads the history's telemetry (~0.7 M car samples per race).
 {{ config(
@@ -35,10 +35,7 @@ laps as (
 )
 
 select
-    l.session_id,
-    any_value(l.season) as season,
-    any_value(l.round) as round,
-    any_value(l.session_code) as session_code,
+    {{ session_header('l', grouped=true) }},
     l.driver_number,
     l.lap_number,
     count(*) as samples,

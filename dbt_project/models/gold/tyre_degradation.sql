@@ -2,10 +2,7 @@
 -- compound's quickest tyre-age bucket, the curve a strategist reads.
 with buckets as (
     select
-        session_id,
-        any_value(season) as season,
-        any_value(round) as round,
-        any_value(session_code) as session_code,
+        {{ session_header(grouped=true) }},
         compound,
         tyre_age_laps,
         count(*) as laps,

@@ -1,12 +1,6 @@
 {#- Facts one source gives directly and another does not, derived ONE way for every source that
     lacks them (see README, "Warehouse": each derived value says how it was obtained). -#}
 
-{#- 'm:ss.sss' (race control's lap-time text) as integer milliseconds. -#}
-{% macro lap_time_text_ms(text) -%}
-    (cast(split_part({{ text }}, ':', 1) as bigint) * 60000
-        + cast(round(cast(split_part({{ text }}, ':', 2) as double) * 1000) as bigint))
-{%- endmacro %}
-
 {#- Lap deletions announced by race control, as FastF1 3.9 reads them
     (Session._set_laps_deleted_from_rcm): "CAR <n> (<TLA>) TIME <m:ss.sss> DELETED - <reason>"
     deletes that driver's lap with that time; a later "... TIME <m:ss.sss> ... REINSTATED"
@@ -49,28 +43,4 @@
     )
 
     select * from deleted
-{%- endmacro %}
-
-{#- Race control stamps messages with track-local clock times (hh:mm:ss): not part of a reason. -#}
-{% macro strip_clock_times(text) -%}
-    {{ return(adapter.dispatch('strip_clock_times')(text)) }}
-{%- endmacro %}
-
-{% macro default__strip_clock_times(text) -%}
-    regexp_replace({{ text }}, '\d\d:\d\d:\d\d', '', 'g')
-{%- endmacro %}
-
-{#- Milliseconds as seconds with three decimals ('20.945'), for gaps as the classification prints them. -#}
-{% macro seconds_text(ms) -%}
-    printf('%.3f', {{ ms }} / 1000.0)
-{%- endmacro %}
-
-{#- The sum of `value` over the rows where `condition` holds: 0 when there are none, null when
-    any of them is null (a total over an unknown figure is unknown, not smaller). -#}
-{% macro known_sum(value, condition) -%}
-    case
-        when count(case when {{ condition }} then 1 end)
-            = count(case when {{ condition }} then {{ value }} end)
-        then coalesce(sum(case when {{ condition }} then {{ value }} end), 0)
-    end
 {%- endmacro %}
