@@ -1,42 +1,26 @@
 -- One row per driver and session: who drove which car for which team. FastF1 results are the
 -- source of record; OpenF1 drivers cover sessions FastF1 lacks.
-with unioned as (
+{%- set columns = ['session_id', 'season', 'round', 'session_code', 'driver_number',
+    'abbreviation', 'driver_id', 'first_name', 'last_name', 'full_name', 'broadcast_name',
+    'country_code', 'team_name', 'team_color', 'headshot_url'] %}
+with fastf1 as (
     select
-        {{ session_identity() }},
-        driver_number,
-        abbreviation,
-        nullif(nullif(driver_id, 'nan'), '') as driver_id,
-        first_name,
-        last_name,
-        full_name,
-        broadcast_name,
-        country_code,
-        team_name,
-        team_id,
-        nullif(team_color, '') as team_color,
-        headshot_url,
-        'fastf1' as source,
-        1 as source_rank
-    from {{ bronze('bronze_fastf1', 'results') }}
+        * replace (
+            -- FastF1 falls back to "nan" (or nothing) where Ergast has no entry yet
+            nullif(nullif(driver_id, 'nan'), '') as driver_id,
+            nullif(team_color, '') as team_color
+        )
+    from {{ ref('stg_fastf1__results') }}
+),
+
+openf1 as (
+    select *, null::varchar as driver_id from {{ ref('stg_openf1__drivers') }}
+),
+
+unioned as (
+    select {{ columns | join(', ') }}, 'fastf1' as source, 1 as source_rank from fastf1
     union all
-    select
-        {{ session_identity() }},
-        driver_number::varchar,
-        name_acronym,
-        null,
-        first_name,
-        last_name,
-        -- OpenF1 writes the surname in capitals ("Max VERSTAPPEN"): rebuild it as FastF1 does
-        first_name || ' ' || last_name,
-        broadcast_name,
-        country_code,
-        team_name,
-        null,
-        team_colour,
-        headshot_url,
-        'openf1',
-        2
-    from {{ bronze('bronze_openf1', 'drivers') }}
+    select {{ columns | join(', ') }}, 'openf1' as source, 2 as source_rank from openf1
 )
 
 select

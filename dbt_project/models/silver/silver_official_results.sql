@@ -2,14 +2,17 @@
 -- through FastF1's Ergast interface), kept apart from silver_results: the independent answer
 -- gold is reconciled against (gold.classification_reconciliation).
 select
-    {{ session_identity() }},
+    session_id,
+    season,
+    round,
+    session_code,
     driver_number,
     upper(driver_code) as driver_key,
     position,
     position_text,
     status,
-    case when session in ('R', 'S') then
-        {{ status_class('status', 'laps', 'max(laps) over (partition by season, round, session)') }}
+    case when session_code in ('R', 'S') then
+        {{ status_class('status', 'laps', 'max(laps) over (partition by session_id)') }}
     end as status_class,
     laps,
     grid,
@@ -22,5 +25,5 @@ select
     q2_ms,
     q3_ms,
     'jolpica' as source
-from {{ bronze('bronze_fastf1', 'official_results') }}
+from {{ ref('stg_fastf1__official_results') }}
 where driver_number is not null

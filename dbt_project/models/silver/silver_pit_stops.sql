@@ -44,14 +44,14 @@ from_lap_flags as (
 
 from_pit_endpoint as (
     select
-        season || '-' || round || '-' || session as session_id,
-        driver_number::varchar as driver_number,
+        session_id,
+        driver_number,
         lap_number,
-        date as pit_in_utc,
-        round(coalesce(lane_duration, pit_duration) * 1000)::bigint as pit_lane_ms,
+        pit_in_utc,
+        pit_lane_ms,
         'pit_endpoint' as derived_from,
         'openf1' as source
-    from {{ bronze('bronze_openf1', 'pit') }}
+    from {{ ref('stg_openf1__pit') }}
     where driver_number is not null and lap_number is not null
 ),
 

@@ -18,14 +18,14 @@ with fastf1 as (
 
 openf1 as (
     select
-        season || '-' || round || '-' || session as session_id,
-        driver_number::varchar as driver_number,
-        date as position_utc,
-        position::integer as position,
+        session_id,
+        driver_number,
+        position_utc,
+        position,
         null::integer as lap_number,
         'openf1' as source,
         2 as source_rank
-    from {{ bronze('bronze_openf1', 'position') }}
+    from {{ ref('stg_openf1__position') }}
 )
 
 select
@@ -34,6 +34,6 @@ select
     split_part(session_id, '-', 2)::integer as round,
     split_part(session_id, '-', 3) as session_code,
     driver_number, position_utc, position, lap_number, source
-from (select * from fastf1 union all by name select * from openf1)
+from (select * from fastf1 union all select * from openf1)
 where driver_number is not null and position_utc is not null
 qualify {{ one_source_per_session(['session_id', 'driver_number', 'position_utc']) }}

@@ -7,18 +7,17 @@
 --           first message to its chequered flag (else its last message).
 with status as (
     select
-        st.season || '-' || st.round || '-' || st.session as session_id,
+        st.session_id,
         s.timing_t0_utc + to_milliseconds(st.session_time_ms) as status_utc,
         st.status,
         -- the segment a status belongs to: 1 + the "Finished" before it
         1 + count(case when st.status = 'Finished' then 1 end) over (
-            partition by st.season, st.round, st.session order by st.session_time_ms
+            partition by st.session_id order by st.session_time_ms
             rows between unbounded preceding and 1 preceding
         ) as segment
-    from {{ bronze('bronze_fastf1', 'session_status') }} as st
-    inner join {{ ref('silver_sessions') }} as s
-        on s.session_id = st.season || '-' || st.round || '-' || st.session
-    where st.session in ('Q', 'SQ') and s.timing_t0_utc is not null
+    from {{ ref('stg_fastf1__session_status') }} as st
+    inner join {{ ref('silver_sessions') }} as s using (session_id)
+    where st.session_code in ('Q', 'SQ') and s.timing_t0_utc is not null
 ),
 
 fastf1 as (
@@ -37,15 +36,15 @@ fastf1 as (
 
 openf1 as (
     select
-        season || '-' || round || '-' || session as session_id,
-        qualifying_phase::integer as segment,
-        min(date) as start_utc,
-        coalesce(min(case when flag = 'CHEQUERED' then date end), max(date)) as end_utc,
+        session_id,
+        qualifying_phase as segment,
+        min(message_utc) as start_utc,
+        coalesce(min(case when flag = 'CHEQUERED' then message_utc end), max(message_utc)) as end_utc,
         'openf1' as source,
         2 as source_rank
-    from {{ bronze('bronze_openf1', 'race_control') }}
-    where qualifying_phase between 1 and 3 and session in ('Q', 'SQ')
-    group by season, round, session, qualifying_phase
+    from {{ ref('stg_openf1__race_control') }}
+    where qualifying_phase between 1 and 3 and session_code in ('Q', 'SQ')
+    group by session_id, qualifying_phase
 )
 
 select

@@ -3,69 +3,41 @@
 -- lap timing (silver_timing_classification; classification_source says which). A published
 -- race classification with no positions at all (the driver list before results are out) does
 -- not hide the derived one. status_class reads the source's wording into one vocabulary.
+{#- who the driver is, as every classification source names them -#}
+{%- set identity = ['session_id', 'season', 'round', 'session_code', 'driver_number',
+    'abbreviation', 'driver_id', 'full_name', 'first_name', 'last_name', 'broadcast_name',
+    'country_code', 'team_name'] %}
+{%- set columns = identity + ['team_color', 'position', 'classified_position', 'grid_position',
+    'q1_ms', 'q2_ms', 'q3_ms', 'time_ms', 'status', 'derived_status_class', 'points',
+    'laps_completed', 'source', 'classification_source', 'source_rank'] %}
 with fastf1 as (
     select
-        {{ session_identity() }},
-        driver_number,
-        abbreviation,
-        driver_id,
-        full_name,
-        first_name,
-        last_name,
-        broadcast_name,
-        country_code,
-        team_name,
-        team_id,
-        team_color,
-        position,
-        classified_position,
-        grid_position,
-        q1_ms,
-        q2_ms,
-        q3_ms,
-        time_ms,
-        status,
-        points,
-        laps as laps_completed,
+        *,
+        null::varchar as derived_status_class,
         'fastf1' as source,
         'official' as classification_source,
-        case when session in ('R', 'S', 'Q', 'SQ') and count(position) over (
-            partition by season, round, session) = 0 then 4 else 1 end as source_rank
-    from {{ bronze('bronze_fastf1', 'results') }}
+        case when session_code in ('R', 'S', 'Q', 'SQ') and count(position) over (
+            partition by session_id) = 0 then 4 else 1 end as source_rank
+    from {{ ref('stg_fastf1__results') }}
 ),
 
 openf1 as (
     select
-        {{ session_identity() }},
-        r.driver_number::varchar as driver_number,
-        d.name_acronym as abbreviation,
+        r.*,
+        d.* exclude (session_id, season, round, session_code, driver_number),
         null::varchar as driver_id,
-        d.first_name || ' ' || d.last_name as full_name,
-        d.first_name,
-        d.last_name,
-        d.broadcast_name,
-        d.country_code,
-        d.team_name,
-        null::varchar as team_id,
-        d.team_colour as team_color,
-        r.position,
-        case when r.dsq then 'D' when r.dns then 'W' when r.dnf then 'R' else r.position::varchar end
-            as classified_position,
         null::bigint as grid_position,
         null::bigint as q1_ms,
         null::bigint as q2_ms,
         null::bigint as q3_ms,
         null::bigint as time_ms,
-        case when r.dsq then 'Disqualified' when r.dns then 'Did not start'
-             when r.dnf then 'Retired' else 'Finished' end as status,
+        null::varchar as derived_status_class,
         null::double as points,
-        r.number_of_laps as laps_completed,
         'openf1' as source,
         'official' as classification_source,
         2 as source_rank
-    from {{ bronze('bronze_openf1', 'session_result') }} as r
-    left join {{ bronze('bronze_openf1', 'drivers') }} as d
-        using (season, round, session, driver_number)
+    from {{ ref('stg_openf1__session_result') }} as r
+    left join {{ ref('stg_openf1__drivers') }} as d using (session_id, driver_number)
 ),
 
 derived as (
@@ -75,24 +47,19 @@ derived as (
         t.round,
         t.session_code,
         t.driver_number,
-        d.abbreviation,
-        d.driver_id,
-        d.full_name,
-        d.first_name,
-        d.last_name,
-        d.broadcast_name,
-        d.country_code,
-        d.team_name,
-        d.team_color,
+        {%- for column in identity[5:] + ['team_color'] %}
+        d.{{ column }},
+        {%- endfor %}
         t.position,
         t.classified_position,
         t.grid_position,
-        t.status,
-        t.status_class as derived_status_class,
-        t.points,
         t.q1_ms,
         t.q2_ms,
         t.q3_ms,
+        null::bigint as time_ms,
+        t.status,
+        t.status_class as derived_status_class,
+        t.points,
         t.laps_completed,
         t.source,
         'derived_from_timing' as classification_source,
@@ -103,11 +70,11 @@ derived as (
 ),
 
 unioned as (
-    select * from fastf1
-    union all by name
-    select * from openf1
-    union all by name
-    select * from derived
+    select {{ columns | join(', ') }} from fastf1
+    union all
+    select {{ columns | join(', ') }} from openf1
+    union all
+    select {{ columns | join(', ') }} from derived
 ),
 
 conformed as (
@@ -117,19 +84,7 @@ conformed as (
 )
 
 select
-    session_id,
-    season,
-    round,
-    session_code,
-    driver_number,
-    abbreviation,
-    driver_id,
-    full_name,
-    first_name,
-    last_name,
-    broadcast_name,
-    country_code,
-    team_name,
+    {{ identity | join(',\n    ') }},
     {{ team_id_for('team_name') }} as team_id,
     team_color,
     -- Timing leaves some non-starters without a position; the classification still ranks

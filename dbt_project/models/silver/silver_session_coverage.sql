@@ -23,9 +23,9 @@ laps as (
 ),
 
 pit_endpoint as (
-    select season || '-' || round || '-' || session as session_id, count(*) as pit_rows
-    from {{ bronze('bronze_openf1', 'pit') }}
-    group by all
+    select session_id, count(*) as pit_rows
+    from {{ ref('stg_openf1__pit') }}
+    group by session_id
 ),
 
 stints as (

@@ -6,17 +6,20 @@ with fastf1_t0 as (
     -- without car telemetry, cannot date t0 itself. Anchor it on the schedule: the first
     -- "Started" status is the scheduled start (accurate to the starter's seconds).
     select
-        i.season, i.round, i.session,
-        any_value(i.start_date) - to_milliseconds(min(st.session_time_ms)) as timing_t0_utc
-    from {{ bronze('bronze_fastf1', 'session_info') }} as i
-    inner join {{ bronze('bronze_fastf1', 'session_status') }} as st using (season, round, session)
+        i.session_id,
+        any_value(i.session_start_utc) - to_milliseconds(min(st.session_time_ms)) as timing_t0_utc
+    from {{ ref('stg_fastf1__session_info') }} as i
+    inner join {{ ref('stg_fastf1__session_status') }} as st using (session_id)
     where st.status = 'Started'
-    group by all
+    group by i.session_id
 ),
 
 fastf1 as (
     select
-        {{ session_identity() }},
+        i.session_id,
+        i.season,
+        i.round,
+        i.session_code,
         i.session_name,
         i.session_type,
         i.event_name,
@@ -26,38 +29,42 @@ fastf1 as (
         i.country_code,
         i.country_name,
         i.circuit_short_name,
-        i.session_key as livetiming_session_key,
-        i.start_date as session_start_utc,
-        i.end_date as session_end_utc,
+        i.livetiming_session_key,
+        i.session_start_utc,
+        i.session_end_utc,
         t.timing_t0_utc,
         i.total_laps
-    from {{ bronze('bronze_fastf1', 'session_info') }} as i
-    left join fastf1_t0 as t using (season, round, session)
+    from {{ ref('stg_fastf1__session_info') }} as i
+    left join fastf1_t0 as t using (session_id)
 ),
 
-openf1 as (
+openf1_ranked as (
     select
-        s.season || '-' || s.round || '-' || s.session as session_id,
-        s.season::integer as season,
-        s.round::integer as round,
-        s.session as session_code,
+        s.session_id,
+        s.season,
+        s.round,
+        s.session_code,
         s.session_name,
         s.session_type,
         m.meeting_name as event_name,
-        s.session_key as openf1_session_key,
-        s.meeting_key as openf1_meeting_key,
+        s.openf1_session_key,
+        s.openf1_meeting_key,
         m.meeting_name,
-        s.location as meeting_location,
+        s.meeting_location,
         s.country_code,
         s.country_name,
         s.circuit_short_name,
-        s.date_start as session_start_utc,
-        s.date_end as session_end_utc
-    from {{ bronze('bronze_openf1', 'sessions') }} as s
-    left join {{ bronze('bronze_openf1', 'meetings') }} as m
-        on m.season = s.season and m.round = s.round and m.session = s.session
-    -- one row per partition, whatever OpenF1 re-sent
-    qualify row_number() over (partition by s.season, s.round, s.session order by s.session_key desc) = 1
+        s.session_start_utc,
+        s.session_end_utc,
+        -- one row per partition, whatever OpenF1 re-sent
+        row_number() over (partition by s.session_id order by s.openf1_session_key desc)
+            as resent_rank
+    from {{ ref('stg_openf1__sessions') }} as s
+    left join {{ ref('stg_openf1__meetings') }} as m using (session_id)
+),
+
+openf1 as (
+    select * exclude (resent_rank) from openf1_ranked where resent_rank = 1
 )
 
 select

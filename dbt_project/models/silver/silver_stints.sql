@@ -23,8 +23,11 @@ with fastf1 as (
 
 openf1 as (
     select
-        {{ session_identity() }},
-        driver_number::varchar as driver_number,
+        session_id,
+        season,
+        round,
+        session_code,
+        driver_number,
         stint_number,
         lap_start,
         lap_end,
@@ -33,12 +36,12 @@ openf1 as (
         tyre_age_at_start = 0 as is_fresh_tyre,
         'openf1' as source,
         2 as source_rank
-    from {{ bronze('bronze_openf1', 'stints') }}
+    from {{ ref('stg_openf1__stints') }}
 ),
 
 unioned as (
     select * from fastf1
-    union all by name
+    union all
     select * from openf1
 )
 

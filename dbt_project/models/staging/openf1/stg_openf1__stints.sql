@@ -1,0 +1,19 @@
+-- OpenF1 stints: one row per driver stint.
+{{ config(materialized='ephemeral') }}
+with source as (
+    select * from {{ bronze('bronze_openf1', 'stints') }}
+),
+
+renamed as (
+    select
+        {{ session_identity() }},
+        driver_number::varchar as driver_number,
+        stint_number,
+        lap_start,
+        lap_end,
+        compound,
+        tyre_age_at_start
+    from source
+)
+
+select * from renamed
