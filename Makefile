@@ -37,8 +37,8 @@ DBT_PROJECT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name 
 
 manifest: $(MANIFEST)
 
-$(MANIFEST): $(VENV)/.installed $(DBT_PROJECT_FILES) f1_lakehouse/lib/dbt_project.py
-	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file f1_lakehouse/lib/dbt_project.py
+$(MANIFEST): $(VENV)/.installed $(DBT_PROJECT_FILES) f1_lakehouse/lib/dbt/project.py
+	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file f1_lakehouse/lib/dbt/project.py
 	touch $@
 
 init: install

@@ -23,7 +23,7 @@ def _init(args: argparse.Namespace) -> int:
         print(f"f1-lakehouse init: refused: {exc}", file=sys.stderr)
         return 2
     os.environ["F1_LAKEHOUSE_ROOT"] = str(root.path)
-    from f1_lakehouse.lib.dbt_in_process import parsed_manifest
+    from f1_lakehouse.lib.dbt.in_process import parsed_manifest
 
     parsed_manifest()  # the root's dbt parse state: later runs re-read only changed files
     print(f"f1-lakehouse init: data root {root.path} is ready: {'; '.join(findings)}")
@@ -32,7 +32,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from f1_lakehouse.lib.gold_summary import print_gold_summary
+    from f1_lakehouse.lib.dbt.gold_summary import print_gold_summary
 
     return print_gold_summary(data_root())
 
@@ -43,7 +43,7 @@ def _export(args: argparse.Namespace) -> int:
 
     gold_run_id = None
     if dagster_home_is_set():  # the run history is there to ask (Dagster loads in seconds)
-        from f1_lakehouse.lib.gold_runs import gold_run_id_from_home as gold_run_id
+        from f1_lakehouse.lib.dbt.gold_runs import gold_run_id_from_home as gold_run_id
     return export_cli(data_root(), wait_seconds=args.wait, gold_run_id=gold_run_id)
 
 

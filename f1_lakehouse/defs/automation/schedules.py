@@ -14,15 +14,15 @@ from f1_lakehouse.defs.automation.jobs import (
     session_job,
 )
 from f1_lakehouse.defs.automation.sensors import ProbeFactory, automation_enabled, default_probe
-from f1_lakehouse.lib import clock
-from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.race_weekend import (
+from f1_lakehouse.lib.automation import clock
+from f1_lakehouse.lib.automation.race_weekend import (
     AutomationSettings,
     expected_sources,
     load_calendar,
     seasons_around,
     weekends_to_correct,
 )
+from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 
 CALENDAR_CRON = "0 5 * * *"  # daily, 05:00 UTC

@@ -16,10 +16,9 @@ from f1_lakehouse.defs.automation.jobs import (
     session_asset_keys,
     session_job,
 )
-from f1_lakehouse.lib import clock
-from f1_lakehouse.lib.availability import source_probe
-from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.race_weekend import (
+from f1_lakehouse.lib.automation import clock
+from f1_lakehouse.lib.automation.availability import source_probe
+from f1_lakehouse.lib.automation.race_weekend import (
     AutomationSettings,
     Probe,
     WeekendCursor,
@@ -27,6 +26,7 @@ from f1_lakehouse.lib.race_weekend import (
     load_calendar,
     seasons_around,
 )
+from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.settings import DataRoot, source_mode
 

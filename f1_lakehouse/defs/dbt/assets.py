@@ -5,7 +5,7 @@ step, just before the marts that read them (dim_drivers). One step keeps the ord
 wherever gold is refreshed (the automation's gold_refresh_job selects the gold step's keys): a
 separate snapshot step could leave gold built on a stale, or on a fresh root a missing, snapshot.
 
-Each step is write-audit-publish (f1_lakehouse/lib/wap.py): if any model, constraint or test
+Each step is write-audit-publish (f1_lakehouse/lib/dbt/wap.py): if any model, constraint or test
 fails, what the step changed is restored before it lets go of the warehouse, and the step
 reports no materialisation (only the failed checks), so nothing downstream (gold, the
 gold-after-silver sensor, the export) ever builds on rows that failed their tests.
@@ -16,13 +16,13 @@ from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
-from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_in_process import InProcessDbt
-from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
-from f1_lakehouse.lib.dbt_step_assets import dbt_step_assets
+from f1_lakehouse.lib.dbt.args import build_args
+from f1_lakehouse.lib.dbt.in_process import InProcessDbt
+from f1_lakehouse.lib.dbt.selection import GOLD_SELECT, SILVER_SELECT
+from f1_lakehouse.lib.dbt.step_assets import dbt_step_assets
+from f1_lakehouse.lib.dbt.wap import audited, recover
 from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
-from f1_lakehouse.lib.wap import audited, recover
 
 DUCKDB_POOL = "duckdb"
 

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from f1_lakehouse.defs.calendar.assets import calendar
-from f1_lakehouse.lib import fastf1_source
+from f1_lakehouse.defs.calendar.sync import default_seasons, diff_season
 from f1_lakehouse.lib.bronze import read_partition
-from f1_lakehouse.lib.calendar_sync import default_seasons, diff_season
+from f1_lakehouse.lib.fastf1 import source as fastf1_source
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SeasonKey, SessionKey

@@ -7,9 +7,9 @@ import pytest
 
 from f1_lakehouse.defs.fastf1 import assets as fastf1_assets
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
-from f1_lakehouse.lib import fastf1_source
 from f1_lakehouse.lib.bronze import read_partition
-from f1_lakehouse.lib.fastf1_tables import FASTF1_TABLES, Extracted, extract_tables
+from f1_lakehouse.lib.fastf1 import source as fastf1_source
+from f1_lakehouse.lib.fastf1.tables import FASTF1_TABLES, Extracted, extract_tables
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey

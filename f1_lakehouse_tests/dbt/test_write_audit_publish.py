@@ -1,5 +1,5 @@
 """Write-audit-publish: a dbt step whose tests fail leaves the warehouse, the dashboard's export
-and everything downstream exactly as they were (f1_lakehouse/lib/wap.py), and reports no
+and everything downstream exactly as they were (f1_lakehouse/lib/dbt/wap.py), and reports no
 materialisation a sensor could follow."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import pyarrow.parquet as pq
 from f1_lakehouse.dashboard.export import current_generation, export_gold
 from f1_lakehouse.defs.dashboard.assets import gold_export
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
+from f1_lakehouse.lib.dbt.wap import pending_audit
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.settings import DataRoot
-from f1_lakehouse.lib.wap import pending_audit
 from f1_lakehouse_tests.conftest import Pipeline
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root
-from f1_lakehouse_tests.warehouse.test_data_tests_can_fail import CORRUPTIONS
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root
+from f1_lakehouse_tests.dbt.test_data_tests_can_fail import CORRUPTIONS
 
 
 def _state(root: DataRoot) -> dict[str, tuple[int, int]]:

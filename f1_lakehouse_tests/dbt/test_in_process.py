@@ -13,15 +13,15 @@ import pytest
 from f1_lakehouse.definitions import defs
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models
 from f1_lakehouse.defs.dbt.reconciliation import LEADERBOARD
-from f1_lakehouse.lib import reconciliation
-from f1_lakehouse.lib.dbt_checks import CHECK_NAME, DbtTestOutcome, check_result
-from f1_lakehouse.lib.dbt_in_process import (
+from f1_lakehouse.lib.dbt import reconciliation
+from f1_lakehouse.lib.dbt.checks import CHECK_NAME, DbtTestOutcome, check_result
+from f1_lakehouse.lib.dbt.in_process import (
     DbtBuildError,
     ensure_same_project,
     parse_cache,
     parsed_manifest,
 )
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt.project import dbt_project
 from f1_lakehouse_tests.conftest import Pipeline, make_root
 
 DIM_SESSIONS = dg.AssetKey(["gold", "dim_sessions"])

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from f1_lakehouse.lib.automation.clock import parse_utc
 from f1_lakehouse.lib.bronze import DATA_FILE, partition_dir
-from f1_lakehouse.lib.clock import parse_utc
 from f1_lakehouse.lib.session_keys import SeasonKey, SessionKey
 
 # How long each kind of session lasts on the calendar, in minutes. A session is "over" at

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR
+from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.root_setup import init_root
 from f1_lakehouse.lib.settings import DataRoot
 

@@ -13,7 +13,13 @@ import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 
-from f1_lakehouse.lib.race_weekend import FASTF1, OPENF1, Availability, CalendarSession, Probe
+from f1_lakehouse.lib.automation.race_weekend import (
+    FASTF1,
+    OPENF1,
+    Availability,
+    CalendarSession,
+    Probe,
+)
 from f1_lakehouse.lib.settings import DataRoot, SourceMode
 
 FINISHED_STATUSES = frozenset({"Finalised", "Ends"})
@@ -23,7 +29,7 @@ def fastf1_availability(session: CalendarSession, mode: SourceMode, root: DataRo
     import fastf1
     from fastf1.req import Cache
 
-    from f1_lakehouse.lib import fastf1_source
+    from f1_lakehouse.lib.fastf1 import source as fastf1_source
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "fastf1.api will be considered private"

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import duckdb
 
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 NEXT_RACE = "2025-13-R"
 NEXT_START = "2025-07-27 13:00:00+00"

@@ -6,10 +6,10 @@ import json
 import duckdb
 import pytest
 
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt.project import dbt_project
 from f1_lakehouse.lib.root_setup import init_root
 from f1_lakehouse.lib.settings import DataRoot
-from f1_lakehouse_tests.warehouse.dbt_cli import run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import run_dbt
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from f1_lakehouse.lib.dbt_args import build_args, session_vars
-from f1_lakehouse.lib.dbt_translator import layer_of
+from f1_lakehouse.lib.dbt.args import build_args, session_vars
+from f1_lakehouse.lib.dbt.translator import layer_of
 from f1_lakehouse.lib.session_keys import InvalidSessionKey
 
 

@@ -1,7 +1,7 @@
 """Every dbt unit test passes. Materialisations leave unit tests out (they check SQL logic on
 fixed rows, not the data a run lands), so this is where they run."""
 
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 
 def test_every_dbt_unit_test_passes(pipeline, tmp_path):

@@ -9,9 +9,9 @@ import json
 import duckdb
 import pytest
 
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt.project import dbt_project
 from f1_lakehouse_tests.conftest import OPENF1_SESSIONS, PIPELINE_SESSIONS, RESULT_SESSIONS
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 SESSION = "2024-18-R"  # the recorded session with telemetry
 SUMMARY = (

@@ -32,7 +32,7 @@ from dagster_dbt.asset_utils import (
 )
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
-from f1_lakehouse.lib.dbt_checks import (
+from f1_lakehouse.lib.dbt.checks import (
     CHECK_NAME,
     DbtTestOutcome,
     asset_of_test,
@@ -40,8 +40,8 @@ from f1_lakehouse.lib.dbt_checks import (
     group_by_asset,
     outcome_from_event,
 )
-from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR
-from f1_lakehouse.lib.dbt_table_metadata import add_table_facts, with_table_metadata
+from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
+from f1_lakehouse.lib.dbt.table_metadata import add_table_facts, with_table_metadata
 from f1_lakehouse.lib.settings import DataRoot, data_root
 
 # Result events of nodes that become Dagster outputs or check results (dagster-dbt's list).

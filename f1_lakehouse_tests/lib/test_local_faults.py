@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from f1_lakehouse import cli
-from f1_lakehouse.lib import fastf1_source
+from f1_lakehouse.lib.fastf1 import source as fastf1_source
 from f1_lakehouse.lib.local_faults import LocalFault, local_fault
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse_tests.conftest import materialize_fastf1

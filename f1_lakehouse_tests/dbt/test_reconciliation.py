@@ -11,14 +11,14 @@ import pyarrow.compute as pc
 import pytest
 
 from f1_lakehouse.defs.dbt.reconciliation import LEADERBOARD, classification_matches_official
-from f1_lakehouse.lib import reconciliation
 from f1_lakehouse.lib.bronze import read_partition, write_partition
-from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_selection import GOLD_SELECT
+from f1_lakehouse.lib.dbt import reconciliation
+from f1_lakehouse.lib.dbt.args import build_args
+from f1_lakehouse.lib.dbt.selection import GOLD_SELECT
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse_tests.conftest import Pipeline
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 # Sessions whose Jolpica answer is in the recordings (2024-18-R and practice have none).
 OFFICIAL_SESSIONS = {

@@ -9,7 +9,7 @@ Rules across rows or tables (uniqueness, relationships, standings) are data test
 import duckdb
 import pytest
 
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 # One statement per corruption, each aimed at specific rows of the recorded data.
 CORRUPTIONS = {

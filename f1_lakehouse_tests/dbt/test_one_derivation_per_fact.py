@@ -21,12 +21,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from f1_lakehouse.lib.bronze import DATA_FILE, partition_dir, write_partition
-from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
+from f1_lakehouse.lib.dbt.args import build_args
+from f1_lakehouse.lib.dbt.selection import GOLD_SELECT, SILVER_SELECT
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse_tests import ergast
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 SHIPPED_RACES = ("2018-04-R", "2023-01-R", "2024-18-R")
 # Sessions whose FastF1 laps carry deletion flags (their race control was recorded).

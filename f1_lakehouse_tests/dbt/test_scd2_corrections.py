@@ -14,11 +14,11 @@ import pyarrow.compute as pc
 import pytest
 
 from f1_lakehouse.lib.bronze import read_partition, write_partition
-from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
+from f1_lakehouse.lib.dbt.args import build_args
+from f1_lakehouse.lib.dbt.selection import GOLD_SELECT, SILVER_SELECT
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import DataRoot
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 # Hamilton, Mercedes in every recorded session until Ferrari from 2025; the 2023 Azerbaijan
 # qualifying sits between two other Mercedes sessions of his (2023-01-R, 2023-04-SQ).

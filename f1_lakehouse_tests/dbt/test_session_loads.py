@@ -3,9 +3,9 @@ bronze adds no (phantom) rows, and one for a landed session replaces that sessio
 
 import duckdb
 
-from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_selection import SILVER_SELECT
-from f1_lakehouse_tests.warehouse.dbt_cli import copy_root, run_dbt
+from f1_lakehouse.lib.dbt.args import build_args
+from f1_lakehouse.lib.dbt.selection import SILVER_SELECT
+from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
 LOADS = "select model, session_id from silver.session_loads order by all"
 

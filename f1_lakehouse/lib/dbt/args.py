@@ -23,7 +23,7 @@ INDIRECT_SELECTION = ["--indirect-selection", "buildable"]
 
 
 # dbt unit tests check SQL logic against fixed rows, not the data a run lands: they run in the
-# test suite (f1_lakehouse_tests/warehouse), not on every materialisation.
+# test suite (f1_lakehouse_tests/dbt), not on every materialisation.
 NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 
 

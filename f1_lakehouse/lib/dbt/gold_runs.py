@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from f1_lakehouse.lib.dbt_exposures import Model, exposed_models, load_manifest
+from f1_lakehouse.lib.dbt.exposures import Model, exposed_models, load_manifest
 from f1_lakehouse.lib.settings import dagster_home_is_set
 
 

@@ -20,9 +20,9 @@ from dagster_dbt.asset_utils import (
 )
 from dagster_dbt.dbt_manifest import validate_manifest
 
-from f1_lakehouse.lib.dbt_checks import model_check_specs
-from f1_lakehouse.lib.dbt_project import dbt_project
-from f1_lakehouse.lib.dbt_translator import translator
+from f1_lakehouse.lib.dbt.checks import model_check_specs
+from f1_lakehouse.lib.dbt.project import dbt_project
+from f1_lakehouse.lib.dbt.translator import translator
 
 
 def dbt_step_assets(
