@@ -7,7 +7,6 @@ Errors go to stderr. Exit codes: 0 done, 1 failed, 2 refused or bad usage, 75 ex
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from importlib.metadata import version
 
@@ -22,10 +21,9 @@ def _init(args: argparse.Namespace) -> int:
     except DataRootError as exc:
         print(f"f1-lakehouse init: refused: {exc}", file=sys.stderr)
         return 2
-    os.environ["F1_LAKEHOUSE_ROOT"] = str(root.path)
     from f1_lakehouse.lib.dbt.in_process import parsed_manifest
 
-    parsed_manifest()  # the root's dbt parse state: later runs re-read only changed files
+    parsed_manifest(root=root)  # the root's dbt parse state: later runs re-read only changed files
     print(f"f1-lakehouse init: data root {root.path} is ready: {'; '.join(findings)}")
     print(f"  export DAGSTER_HOME={root.dagster_home}")
     return 0

@@ -13,7 +13,7 @@ import pytest
 from f1_lakehouse.definitions import defs
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models
 from f1_lakehouse.defs.dbt.reconciliation import LEADERBOARD
-from f1_lakehouse.lib.dbt import reconciliation
+from f1_lakehouse.lib import reconciliation
 from f1_lakehouse.lib.dbt.checks import CHECK_NAME, DbtTestOutcome, check_result
 from f1_lakehouse.lib.dbt.in_process import (
     DbtBuildError,
@@ -95,7 +95,7 @@ def test_full_run_reports_one_passed_check_per_tested_model(landed: Pipeline):
 
 
 def test_the_root_keeps_its_dbt_parse_state(landed: Pipeline):
-    parsed_manifest()  # the process's own parse, for the root the last run pointed dbt at
+    parsed_manifest(root=landed.root)  # the process's own parse, for the root of the run
     assert (parse_cache(landed.root) / "partial_parse.msgpack").is_file()
 
 

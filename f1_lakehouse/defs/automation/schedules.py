@@ -13,7 +13,7 @@ from f1_lakehouse.defs.automation.jobs import (
     session_asset_keys,
     session_job,
 )
-from f1_lakehouse.defs.automation.sensors import ProbeFactory, automation_enabled, default_probe
+from f1_lakehouse.defs.automation.sensors import ProbeFactory, default_probe
 from f1_lakehouse.lib.automation import clock
 from f1_lakehouse.lib.automation.race_weekend import (
     AutomationSettings,
@@ -24,6 +24,7 @@ from f1_lakehouse.lib.automation.race_weekend import (
 )
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.settings import automation_enabled
 
 CALENDAR_CRON = "0 5 * * *"  # daily, 05:00 UTC
 CORRECTIONS_CRON = "0 9 * * 1,4"  # Monday and Thursday, 09:00 UTC

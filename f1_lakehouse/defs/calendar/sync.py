@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import dagster as dg
 
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.session_keys import SessionKey
-
-SEASONS_ENV = "F1_LAKEHOUSE_SEASONS"
+from f1_lakehouse.lib.settings import seasons
 
 
 def default_seasons(now: datetime | None = None) -> list[int]:
     """`F1_LAKEHOUSE_SEASONS` (comma-separated) or the current season."""
-    raw = os.environ.get(SEASONS_ENV, "").strip()
-    if not raw:
-        return [(now or datetime.now(UTC)).year]
-    try:
-        return sorted({int(part) for part in raw.split(",") if part.strip()})
-    except ValueError:
-        raise ValueError(
-            f"{SEASONS_ENV}={raw!r} must be comma-separated years, e.g. 2023,2024"
-        ) from None
+    return seasons(now)
 
 
 @dataclass

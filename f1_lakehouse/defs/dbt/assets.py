@@ -11,7 +11,6 @@ reports no materialisation (only the failed checks), so nothing downstream (gold
 gold-after-silver sensor, the export) ever builds on rows that failed their tests.
 """
 
-import os
 from collections.abc import Iterator, Sequence
 
 import dagster as dg
@@ -27,12 +26,6 @@ from f1_lakehouse.lib.resources import DataRootResource
 DUCKDB_POOL = "duckdb"
 
 
-def _point_dbt_at(data_root: DataRootResource) -> None:
-    """dbt reads the data root from F1_LAKEHOUSE_ROOT (profiles.yml, sources); make it agree
-    with the resource the run was given."""
-    os.environ["F1_LAKEHOUSE_ROOT"] = str(data_root.root().path)
-
-
 def _audited_build(
     context: dg.AssetExecutionContext,
     dbt: InProcessDbt,
@@ -41,15 +34,16 @@ def _audited_build(
     args: Sequence[str],
     session_keys: Sequence[str] = (),
 ) -> Iterator[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult]:
-    """`dbt.build` under write-audit-publish: its events are held back until dbt has passed."""
-    _point_dbt_at(data_root)
-    warehouse = data_root.root().warehouse_file
+    """`dbt.build` under write-audit-publish: its events are held back until dbt has passed.
+    dbt gets the run's data root as a var (never through the process environment)."""
+    root = data_root.root()
+    warehouse = root.warehouse_file
     if recover(warehouse):
         context.log.warning("restored the warehouse left un-audited by a killed dbt step")
     events: list[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult] = []
     try:
         with audited(warehouse, schemas, session_keys):
-            events.extend(dbt.build(context, args))
+            events.extend(dbt.build(context, args, root))
     except Exception:
         context.log.error(f"dbt failed: {', '.join(schemas)} restored to their previous state")
         yield from (e for e in events if isinstance(e, dg.AssetCheckResult))

@@ -7,10 +7,9 @@ schedule's `scheduled_execution_time`) are used when there is no frozen instant.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
-NOW_ENV = "F1_LAKEHOUSE_NOW"
+from f1_lakehouse.lib.settings import NOW_ENV, frozen_now_text
 
 
 class ClockError(ValueError):
@@ -28,7 +27,7 @@ def parse_utc(text: str) -> datetime:
 
 def frozen_now() -> datetime | None:
     """The instant `F1_LAKEHOUSE_NOW` freezes the clock at, if set."""
-    raw = os.environ.get(NOW_ENV, "").strip()
+    raw = frozen_now_text()
     if not raw:
         return None
     try:

@@ -8,7 +8,6 @@ the schedules in `f1_lakehouse/defs/automation` are thin wrappers around it.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +17,9 @@ import pyarrow.parquet as pq
 
 from f1_lakehouse.lib.automation.clock import parse_utc
 from f1_lakehouse.lib.bronze import DATA_FILE, partition_dir
+from f1_lakehouse.lib.openf1.coverage import OPENF1_FIRST_SEASON
 from f1_lakehouse.lib.session_keys import SeasonKey, SessionKey
+from f1_lakehouse.lib.settings import give_up_hours, publish_delay_minutes
 
 # How long each kind of session lasts on the calendar, in minutes. A session is "over" at
 # start + duration + margin; red flags can run longer, which the availability probe catches
@@ -37,31 +38,10 @@ END_MARGIN = timedelta(minutes=15)
 FASTF1 = "fastf1"
 OPENF1 = "openf1"
 SOURCES: tuple[str, ...] = (FASTF1, OPENF1)
-# Keep in step with f1_lakehouse.defs.openf1.assets.OPENF1_FIRST_SEASON (a test checks).
-OPENF1_FIRST_SEASON = 2023
 # Given-up sessions stay in the cursor this long after their give-up time (for the UI), then go.
 GIVEN_UP_RETENTION = timedelta(days=7)
 
-DELAY_ENV = "F1_LAKEHOUSE_PUBLISH_DELAY_MINUTES"
-GIVE_UP_ENV = "F1_LAKEHOUSE_GIVE_UP_HOURS"
 CURSOR_VERSION = 1
-
-
-class AutomationSettingsError(ValueError):
-    """An automation setting that is not a positive number."""
-
-
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise AutomationSettingsError(f"{name}={raw!r} must be a number") from None
-    if value < 0:
-        raise AutomationSettingsError(f"{name}={raw!r} must not be negative")
-    return value
 
 
 @dataclass(frozen=True)
@@ -75,8 +55,8 @@ class AutomationSettings:
     @classmethod
     def from_env(cls) -> AutomationSettings:
         return cls(
-            publish_delay=timedelta(minutes=_env_number(DELAY_ENV, 30)),
-            give_up_after=timedelta(hours=_env_number(GIVE_UP_ENV, 72)),
+            publish_delay=timedelta(minutes=publish_delay_minutes()),
+            give_up_after=timedelta(hours=give_up_hours()),
         )
 
 
@@ -233,70 +213,104 @@ def evaluate(
     the calendar) are never requested and leave the cursor.
     """
     registered = set(registered)
-    by_key = {str(s.key): s for s in sessions}
-    nxt = WeekendCursor(
+    tick = Evaluation(runs=[], notes=[], cursor=_next_cursor(cursor, now))
+    _forget_cancelled(tick, cursor, {str(s.key) for s in sessions}, registered)
+    upcoming: CalendarSession | None = None
+    for session in sessions:
+        if str(session.key) not in registered:
+            continue
+        if now < session.due_at(settings):
+            upcoming = upcoming or session
+        elif now >= session.give_up_at(settings):
+            _give_up(tick, cursor, session, now, settings)
+        else:
+            _probe_due(tick, session, settings, probe)
+    if not tick.runs and not tick.notes:
+        tick.notes.append(_idle_note(upcoming, settings))
+    return tick
+
+
+def _next_cursor(cursor: WeekendCursor, now: datetime) -> WeekendCursor:
+    """The cursor this tick starts from: what was requested or given up carries over; who is
+    waiting is decided again."""
+    return WeekendCursor(
         requested={k: list(v) for k, v in cursor.requested.items()},
         given_up={k: dict(v) for k, v in cursor.given_up.items()},
         last_evaluation=now.isoformat(),
     )
-    runs: list[SessionRun] = []
-    notes: list[str] = []
 
+
+def _forget_cancelled(
+    tick: Evaluation, cursor: WeekendCursor, calendar_keys: set[str], registered: set[str]
+) -> None:
+    """Sessions the calendar or the partitions lost leave the cursor (noted if one waited)."""
     for key in sorted(set(cursor.requested) | set(cursor.waiting) | set(cursor.given_up)):
-        if key not in by_key or key not in registered:
-            nxt.requested.pop(key, None)
-            nxt.given_up.pop(key, None)
+        if key not in calendar_keys or key not in registered:
+            tick.cursor.requested.pop(key, None)
+            tick.cursor.given_up.pop(key, None)
             if key in cursor.waiting:
-                notes.append(f"{key}: cancelled (no longer in the calendar), not scheduled")
+                tick.notes.append(f"{key}: cancelled (no longer in the calendar), not scheduled")
 
-    upcoming: CalendarSession | None = None
-    for session in sessions:
-        key = str(session.key)
-        if key not in registered:
-            continue
-        due, give_up = session.due_at(settings), session.give_up_at(settings)
-        if now < due:
-            upcoming = upcoming or session
-            continue
-        if now >= give_up:
-            if key in cursor.waiting:
-                pending = _pending(session, nxt)
-                nxt.given_up.setdefault(key, {}).update(
-                    {
-                        source: f"no data {_hours(settings.give_up_after)} after the session "
-                        f"ended; last: {cursor.waiting[key]}"
-                        for source in pending
-                    }
-                )
-                notes.append(f"{key}: gave up on {', '.join(pending)} ({cursor.waiting[key]})")
-            if now >= give_up + GIVEN_UP_RETENTION:
-                nxt.given_up.pop(key, None)
-            nxt.requested.pop(key, None)
-            continue
+
+def _give_up(
+    tick: Evaluation,
+    cursor: WeekendCursor,
+    session: CalendarSession,
+    now: datetime,
+    settings: AutomationSettings,
+) -> None:
+    """Past its give-up time: the sources still waited for are given up (once), and the
+    session leaves the cursor after `GIVEN_UP_RETENTION`."""
+    key = str(session.key)
+    nxt = tick.cursor
+    if key in cursor.waiting:
         pending = _pending(session, nxt)
-        if not pending:
-            continue
-        answers = {source: probe(session, source) for source in pending}
-        ready = tuple(s for s in pending if answers[s].ready)
-        if ready:
-            runs.append(
-                SessionRun(key, ready, run_key_for(key, ready, bool(nxt.requested.get(key))))
-            )
-            nxt.requested[key] = sorted({*nxt.requested.get(key, []), *ready})
-        waiting = [f"{s}: {answers[s].reason}" for s in pending if not answers[s].ready]
-        if waiting:
-            nxt.waiting[key] = "; ".join(waiting)
-            notes.append(
-                f"{key}: waiting ({nxt.waiting[key]}); gives up at {give_up:%Y-%m-%d %H:%M}Z"
-            )
-
-    if not runs and not notes:
-        notes.append(
-            f"no session due; next: {upcoming.key} due at {upcoming.due_at(settings):%Y-%m-%d %H:%M}Z"
-            if upcoming
-            else "no session due and none upcoming in the loaded calendars"
+        nxt.given_up.setdefault(key, {}).update(
+            {
+                source: f"no data {_hours(settings.give_up_after)} after the session "
+                f"ended; last: {cursor.waiting[key]}"
+                for source in pending
+            }
         )
-    return Evaluation(runs, notes, nxt)
+        tick.notes.append(f"{key}: gave up on {', '.join(pending)} ({cursor.waiting[key]})")
+    if now >= session.give_up_at(settings) + GIVEN_UP_RETENTION:
+        nxt.given_up.pop(key, None)
+    nxt.requested.pop(key, None)
+
+
+def _probe_due(
+    tick: Evaluation, session: CalendarSession, settings: AutomationSettings, probe: Probe
+) -> None:
+    """A due session: probe each pending source, request the ready ones in one run, note why
+    the others wait."""
+    key = str(session.key)
+    nxt = tick.cursor
+    pending = _pending(session, nxt)
+    if not pending:
+        return
+    answers = {source: probe(session, source) for source in pending}
+    ready = tuple(s for s in pending if answers[s].ready)
+    if ready:
+        tick.runs.append(
+            SessionRun(key, ready, run_key_for(key, ready, bool(nxt.requested.get(key))))
+        )
+        nxt.requested[key] = sorted({*nxt.requested.get(key, []), *ready})
+    waiting = [f"{s}: {answers[s].reason}" for s in pending if not answers[s].ready]
+    if waiting:
+        nxt.waiting[key] = "; ".join(waiting)
+        tick.notes.append(
+            f"{key}: waiting ({nxt.waiting[key]}); gives up at "
+            f"{session.give_up_at(settings):%Y-%m-%d %H:%M}Z"
+        )
+
+
+def _idle_note(upcoming: CalendarSession | None, settings: AutomationSettings) -> str:
+    """Why a tick did nothing: the next session and when it is due, or that none is known."""
+    if upcoming is None:
+        return "no session due and none upcoming in the loaded calendars"
+    return (
+        f"no session due; next: {upcoming.key} due at {upcoming.due_at(settings):%Y-%m-%d %H:%M}Z"
+    )
 
 
 def _pending(session: CalendarSession, cursor: WeekendCursor) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ and the `duckdb` pool admits one warehouse writer at a time.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
@@ -42,7 +43,7 @@ from f1_lakehouse.lib.dbt.checks import (
 )
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.dbt.table_metadata import add_table_facts, with_table_metadata
-from f1_lakehouse.lib.settings import DataRoot, data_root
+from f1_lakehouse.lib.settings import DataRoot, data_root, dbt_target
 
 # Result events of nodes that become Dagster outputs or check results (dagster-dbt's list).
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -67,6 +68,23 @@ def _project_args(project_dir: Path, target_path: Path) -> list[str]:
     ]  # fmt: skip
 
 
+# The dbt var that names the data root (profiles.yml, the bronze sources and the file-reading
+# macro read it): handed to every invocation, so dbt never depends on the process environment.
+ROOT_VAR = "f1_lakehouse_root"
+
+
+def with_root_var(args: Sequence[str], root: DataRoot) -> list[str]:
+    """`args` with the data root added to its `--vars` (appended when it has none)."""
+    args = list(args)
+    if "--vars" in args:
+        at = args.index("--vars") + 1
+        args[at] = json.dumps(
+            {**json.loads(args[at]), ROOT_VAR: str(root.path)}, separators=(",", ":")
+        )
+        return args
+    return [*args, "--vars", json.dumps({ROOT_VAR: str(root.path)}, separators=(",", ":"))]
+
+
 PARSE_STATE = "partial_parse.msgpack"
 
 
@@ -75,7 +93,7 @@ def parse_cache(root: DataRoot) -> Path:
     return root.cache / "dbt"
 
 
-def parsed_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Any:
+def parsed_manifest(project_dir: Path = DBT_PROJECT_DIR, root: DataRoot | None = None) -> Any:
     """The project's dbt `Manifest`, parsed once per process and data root.
 
     dbt re-parses the whole project (seconds) whenever the profile's connection changes, and
@@ -85,8 +103,8 @@ def parsed_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Any:
     concurrent runs never read a half-written file."""
     from dbt.cli.main import dbtRunner
 
-    root = data_root()
-    key = (str(project_dir), str(root.path), os.environ.get("F1_LAKEHOUSE_DBT_TARGET", ""))
+    root = root or data_root()
+    key = (str(project_dir), str(root.path), dbt_target())
     with _parse_lock:
         if key in _parsed:
             return _parsed[key]
@@ -97,9 +115,13 @@ def parsed_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Any:
             state = cache / PARSE_STATE
             if state.exists():
                 shutil.copy2(state, scratch / PARSE_STATE)
-            result = dbtRunner().invoke(
-                ["parse", "--quiet", *_project_args(project_dir, scratch), *QUIET_ARTIFACTS]
-            )
+            argv = [
+                "parse",
+                "--quiet",
+                *with_root_var([], root),
+                *_project_args(project_dir, scratch),
+            ]
+            result = dbtRunner().invoke([*argv, *QUIET_ARTIFACTS])
             if not result.success or result.result is None:
                 raise DbtBuildError(f"dbt could not parse {project_dir}: {result.exception}")
             if (scratch / PARSE_STATE).exists():
@@ -183,78 +205,124 @@ class InProcessDbt(dg.ConfigurableResource):
     project_dir: str = str(DBT_PROJECT_DIR)
 
     def build(
-        self, context: dg.AssetExecutionContext, args: Sequence[str]
+        self,
+        context: dg.AssetExecutionContext,
+        args: Sequence[str],
+        root: DataRoot | None = None,
     ) -> Iterator[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult]:
-        """Run `dbt <args>` on the step's selection; yield each model's output as it finishes,
-        then one `dbt_tests` check result per model.
+        """Run `dbt <args>` on the step's selection over `root` (default: the settings' data
+        root); yield each model's output as it finishes, then one `dbt_tests` check result per
+        model.
 
         Raises `DbtBuildError` naming every failed node, after yielding what did run (as
         `dbt build` on the CLI would: a failed test fails the step and its check)."""
-        from dbt.cli.main import dbtRunner
-        from dbt_common.events.functions import msg_to_dict
-
         project_dir = Path(self.project_dir)
-        dagster_manifest, translator, project = get_manifest_and_translator_from_dbt_assets(
-            [context.assets_def]
-        )
-        selection = step_selection(context, dagster_manifest, translator)
+        step = _StepManifest.of(context)
+        selection = step_selection(context, step.manifest, step.translator)
         if not selection:
             context.log.info("Nothing of this dbt step was selected.")
             return
-        manifest = parsed_manifest(project_dir)
-        ensure_same_project(manifest, dagster_manifest)
-        events: queue.Queue[Any] = queue.Queue()
-
-        def on_event(msg: Any) -> None:
-            if msg.info.name in RESULT_EVENTS:
-                events.put(add_table_facts(msg_to_dict(msg)))
-
+        manifest = parsed_manifest(project_dir, root)
+        ensure_same_project(manifest, step.manifest)
         target_path = Path(
             tempfile.mkdtemp(prefix=f"{context.op.name}-", dir=project_dir / "target")
         )
-        argv = [*args, *selection, *_project_args(project_dir, target_path), *QUIET_ARTIFACTS]
-        outcome: dict[str, Any] = {}
-
-        def invoke() -> None:
-            try:
-                outcome["result"] = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(argv)
-            except BaseException as error:  # surfaced in the step below
-                outcome["error"] = error
-            finally:
-                events.put(_DONE)
-
+        argv = [
+            *with_root_var(args, root or data_root()),
+            *selection,
+            *_project_args(project_dir, target_path),
+            *QUIET_ARTIFACTS,
+        ]
         context.log.info(f"dbt (in process) {' '.join(argv)}")
-        worker = threading.Thread(target=invoke, name="dbt", daemon=True)
-        worker.start()
+        events: queue.Queue[Any] = queue.Queue()
+        outcome: dict[str, Any] = {}
+        worker = _start_dbt(manifest, argv, events, outcome)
         tests: list[tuple[dg.AssetKey | None, DbtTestOutcome]] = []
         try:
-            while (raw := events.get()) is not _DONE:
-                unique_id = raw["data"]["node_info"]["unique_id"]
-                if unique_id.startswith("test."):
-                    asset = asset_of_test(dagster_manifest, translator, unique_id, project)
-                    tests.append((asset, outcome_from_event(raw)))
-                    continue
-                event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-                yield from with_table_metadata(
-                    raw,
-                    event.to_default_asset_events(
-                        manifest=dagster_manifest,
-                        dagster_dbt_translator=translator,
-                        context=context,
-                        target_path=target_path,
-                        project=project,
-                    ),
-                )
+            yield from _dagster_events(context, step, events, target_path, tests)
         finally:
             # Never leave dbt writing to DuckDB behind a failed step: let it finish first.
             worker.join()
             release_warehouse()
             shutil.rmtree(target_path, ignore_errors=True)
-        selected_checks = set(context.selected_asset_check_keys)
-        for asset, outcomes in group_by_asset(tests).items():
-            if dg.AssetCheckKey(asset, CHECK_NAME) in selected_checks:
-                yield check_result(asset, outcomes)
+        yield from _check_results(context, tests)
         _raise_on_failure(argv, outcome)
+
+
+class _StepManifest:
+    """The manifest, translator and project the step's assets were built from."""
+
+    def __init__(self, manifest: Mapping[str, Any], translator: DagsterDbtTranslator, project):
+        self.manifest, self.translator, self.project = manifest, translator, project
+
+    @classmethod
+    def of(cls, context: dg.AssetExecutionContext) -> _StepManifest:
+        return cls(*get_manifest_and_translator_from_dbt_assets([context.assets_def]))
+
+
+def _start_dbt(
+    manifest: Any, argv: Sequence[str], events: queue.Queue[Any], outcome: dict[str, Any]
+) -> threading.Thread:
+    """Invoke dbt on a worker thread; its result events go to `events`, then `_DONE`; the
+    result (or the exception) to `outcome`."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    def on_event(msg: Any) -> None:
+        if msg.info.name in RESULT_EVENTS:
+            events.put(add_table_facts(msg_to_dict(msg)))
+
+    def invoke() -> None:
+        try:
+            outcome["result"] = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(
+                list(argv)
+            )
+        except BaseException as error:  # surfaced in the step
+            outcome["error"] = error
+        finally:
+            events.put(_DONE)
+
+    worker = threading.Thread(target=invoke, name="dbt", daemon=True)
+    worker.start()
+    return worker
+
+
+def _dagster_events(
+    context: dg.AssetExecutionContext,
+    step: _StepManifest,
+    events: queue.Queue[Any],
+    target_path: Path,
+    tests: list[tuple[dg.AssetKey | None, DbtTestOutcome]],
+) -> Iterator[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult]:
+    """dbt's result events as Dagster events, as each node finishes; test outcomes are
+    collected into `tests` (one check per model comes after the run)."""
+    while (raw := events.get()) is not _DONE:
+        unique_id = raw["data"]["node_info"]["unique_id"]
+        if unique_id.startswith("test."):
+            asset = asset_of_test(step.manifest, step.translator, unique_id, step.project)
+            tests.append((asset, outcome_from_event(raw)))
+            continue
+        event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+        yield from with_table_metadata(
+            raw,
+            event.to_default_asset_events(
+                manifest=step.manifest,
+                dagster_dbt_translator=step.translator,
+                context=context,
+                target_path=target_path,
+                project=step.project,
+            ),
+        )
+
+
+def _check_results(
+    context: dg.AssetExecutionContext, tests: Sequence[tuple[dg.AssetKey | None, DbtTestOutcome]]
+) -> Iterator[dg.AssetCheckResult]:
+    """One `dbt_tests` check result per model whose check the step was asked to run."""
+    selected_checks = set(context.selected_asset_check_keys)
+    for asset, outcomes in group_by_asset(tests).items():
+        if dg.AssetCheckKey(asset, CHECK_NAME) in selected_checks:
+            yield check_result(asset, outcomes)
 
 
 def _raise_on_failure(argv: Sequence[str], outcome: Mapping[str, Any]) -> None:
