@@ -13,7 +13,7 @@ import pytest
 from f1_lakehouse.definitions import defs
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models
 from f1_lakehouse.defs.dbt.reconciliation import LEADERBOARD
-from f1_lakehouse.lib import reconciliation
+from f1_lakehouse.lib.dbt import reconciliation
 from f1_lakehouse.lib.dbt.checks import CHECK_NAME, DbtTestOutcome, check_result
 from f1_lakehouse.lib.dbt.in_process import (
     DbtBuildError,
