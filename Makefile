@@ -19,7 +19,7 @@ DEMO_SESSIONS := 2018-04-R 2023-04-Q 2023-04-SQ 2023-04-S 2025-06-S 2023-01-R 20
 FASTF1_SELECTION := group:calendar or group:bronze_fastf1 or group:silver or group:gold
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: install manifest init demo summary test lint dev clean-root
+.PHONY: install manifest init demo summary test lint dev
 
 install: $(VENV)/.installed
 
@@ -60,6 +60,7 @@ summary: install
 
 test: manifest
 	$(BIN)/ruff check f1_lakehouse f1_lakehouse_tests bench
+	$(BIN)/ruff format --check f1_lakehouse f1_lakehouse_tests bench
 	$(BIN)/pytest
 
 lint: install
