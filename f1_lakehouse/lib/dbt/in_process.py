@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -249,11 +250,13 @@ class InProcessDbt(dg.ConfigurableResource):
         _raise_on_failure(argv, outcome)
 
 
+@dataclass(frozen=True)
 class _StepManifest:
     """The manifest, translator and project the step's assets were built from."""
 
-    def __init__(self, manifest: Mapping[str, Any], translator: DagsterDbtTranslator, project):
-        self.manifest, self.translator, self.project = manifest, translator, project
+    manifest: Mapping[str, Any]
+    translator: DagsterDbtTranslator
+    project: Any
 
     @classmethod
     def of(cls, context: dg.AssetExecutionContext) -> _StepManifest:

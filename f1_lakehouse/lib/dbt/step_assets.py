@@ -2,7 +2,7 @@
 
 The asset specs (keys, groups, lineage onto bronze, the manifest in metadata) come from
 dagster-dbt's own `build_dbt_specs`, exactly as `@dbt_assets` builds them; only the check specs
-differ (see `dbt_checks`). The selection tags are the ones `@dbt_assets` sets, so dagster-dbt's
+differ (see `checks`). The selection tags are the ones `@dbt_assets` sets, so dagster-dbt's
 helpers keep working on these definitions.
 """
 
