@@ -23,7 +23,7 @@ COPY data ./data
 # Editable: Dagster's defs loading finds the project root through pyproject.toml, and the
 # settings find the bundled recordings (data/) next to the package.
 RUN pip install --no-cache-dir --no-deps -e . \
-    && dagster-dbt project prepare-and-package --file f1_lakehouse/lib/dbt_project.py
+    && dagster-dbt project prepare-and-package --file f1_lakehouse/lib/dbt/project.py
 
 # The compose instance: Postgres storage, settings from the environment (deploy/dagster.yaml).
 COPY deploy/dagster.yaml deploy/workspace.yaml /opt/dagster/home/

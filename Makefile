@@ -19,7 +19,7 @@ DEMO_SESSIONS := 2018-04-R 2023-04-Q 2023-04-SQ 2023-04-S 2025-06-S 2023-01-R 20
 FASTF1_SELECTION := group:calendar or group:bronze_fastf1 or group:silver or group:gold
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: install manifest init demo summary test lint dev clean-root
+.PHONY: install manifest init demo summary test lint dev
 
 install: $(VENV)/.installed
 
@@ -37,8 +37,8 @@ DBT_PROJECT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name 
 
 manifest: $(MANIFEST)
 
-$(MANIFEST): $(VENV)/.installed $(DBT_PROJECT_FILES) f1_lakehouse/lib/dbt_project.py
-	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file f1_lakehouse/lib/dbt_project.py
+$(MANIFEST): $(VENV)/.installed $(DBT_PROJECT_FILES) f1_lakehouse/lib/dbt/project.py
+	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file f1_lakehouse/lib/dbt/project.py
 	touch $@
 
 init: install
@@ -60,6 +60,7 @@ summary: install
 
 test: manifest
 	$(BIN)/ruff check f1_lakehouse f1_lakehouse_tests bench
+	$(BIN)/ruff format --check f1_lakehouse f1_lakehouse_tests bench
 	$(BIN)/pytest
 
 lint: install
@@ -104,7 +105,7 @@ LIVE_SPEED ?= 150
 live-demo: manifest init
 	F1_LAKEHOUSE_REPLAY_PACE=1 F1_LAKEHOUSE_NOW=2024-09-22T11:55:00Z F1_LAKEHOUSE_CLOCK_SPEED=$(LIVE_SPEED) \
 		F1_LAKEHOUSE_CLOCK_STARTED=$$(date +%s) F1_LAKEHOUSE_LIVE_LAG_SECONDS=0 \
-		$(BIN)/python -m f1_lakehouse.defs.live.demo
+		$(BIN)/python -m f1_lakehouse.live_demo
 
 demo-telemetry: manifest init
 	F1_LAKEHOUSE_SEASONS=2024 $(BIN)/dagster asset materialize -m f1_lakehouse.definitions --select bronze/fastf1/calendar > "$$F1_LAKEHOUSE_ROOT/last-run.log" 2>&1 \

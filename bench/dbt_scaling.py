@@ -24,8 +24,8 @@ from pathlib import Path
 
 from harness import BIN, Root, machine
 
-from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
+from f1_lakehouse.lib.dbt.args import build_args
+from f1_lakehouse.lib.dbt.selection import GOLD_SELECT, SILVER_SELECT
 
 SOURCE_KEY = "2024-18-R"
 SOURCE_HIVE = "season=2024/round=18/session=R"

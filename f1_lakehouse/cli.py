@@ -7,7 +7,6 @@ Errors go to stderr. Exit codes: 0 done, 1 failed, 2 refused or bad usage, 75 ex
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from importlib.metadata import version
 
@@ -22,17 +21,16 @@ def _init(args: argparse.Namespace) -> int:
     except DataRootError as exc:
         print(f"f1-lakehouse init: refused: {exc}", file=sys.stderr)
         return 2
-    os.environ["F1_LAKEHOUSE_ROOT"] = str(root.path)
-    from f1_lakehouse.lib.dbt_in_process import parsed_manifest
+    from f1_lakehouse.lib.dbt.in_process import parsed_manifest
 
-    parsed_manifest()  # the root's dbt parse state: later runs re-read only changed files
+    parsed_manifest(root=root)  # the root's dbt parse state: later runs re-read only changed files
     print(f"f1-lakehouse init: data root {root.path} is ready: {'; '.join(findings)}")
     print(f"  export DAGSTER_HOME={root.dagster_home}")
     return 0
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from f1_lakehouse.lib.gold_summary import print_gold_summary
+    from f1_lakehouse.lib.dbt.gold_summary import print_gold_summary
 
     return print_gold_summary(data_root())
 
@@ -43,7 +41,7 @@ def _export(args: argparse.Namespace) -> int:
 
     gold_run_id = None
     if dagster_home_is_set():  # the run history is there to ask (Dagster loads in seconds)
-        from f1_lakehouse.lib.gold_runs import gold_run_id_from_home as gold_run_id
+        from f1_lakehouse.lib.dbt.gold_runs import gold_run_id_from_home as gold_run_id
     return export_cli(data_root(), wait_seconds=args.wait, gold_run_id=gold_run_id)
 
 

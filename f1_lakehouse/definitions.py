@@ -1,25 +1,16 @@
-"""The one Definitions of f1-lakehouse: each source/layer folder contributes its own."""
+"""The one Definitions of f1-lakehouse: every module under `defs/` (one folder per area),
+loaded by Dagster's defs-folder loader, plus what all areas share."""
+
+from pathlib import Path
 
 import dagster as dg
 
-from f1_lakehouse.defs.automation import definitions as automation
-from f1_lakehouse.defs.calendar import definitions as calendar
-from f1_lakehouse.defs.dashboard import definitions as dashboard
-from f1_lakehouse.defs.dbt import definitions as dbt
-from f1_lakehouse.defs.fastf1 import definitions as fastf1
-from f1_lakehouse.defs.live import definitions as live
-from f1_lakehouse.defs.openf1 import definitions as openf1
 from f1_lakehouse.lib.executor import reclaiming_in_process_executor
 from f1_lakehouse.lib.resources import DataRootResource
 
 defs = dg.Definitions.merge(
-    calendar.defs,
-    fastf1.defs,
-    openf1.defs,
-    dbt.defs,
-    automation.defs,
-    dashboard.defs,
-    live.defs,
+    # `[tool.dg]` in pyproject.toml names the defs module; the loader finds it from here.
+    dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
     # In-process: on a 2-core laptop parallel steps buy little, and each subprocess would
     # re-import FastF1 and dagster-dbt (seconds per step). Pool waits free dead holders' slots.
     dg.Definitions(

@@ -16,7 +16,7 @@ from dagster._core.storage.defs_state.base import set_defs_state_storage
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
 from f1_lakehouse.defs.openf1.assets import build_openf1_assets
-from f1_lakehouse.lib.dbt_in_process import InProcessDbt
+from f1_lakehouse.lib.dbt.in_process import InProcessDbt
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
@@ -34,7 +34,7 @@ PIPELINE_SESSIONS = (
     "2021-14-FP2",
 )
 # Every other recorded session with official results or qualifying times (checked against the
-# Ergast export in f1_lakehouse_tests/warehouse): FastF1 loads results without TimingData.
+# Ergast export in f1_lakehouse_tests/dbt): FastF1 loads results without TimingData.
 RESULT_SESSIONS = (
     "2020-07-R",
     "2020-08-R",

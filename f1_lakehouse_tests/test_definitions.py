@@ -52,7 +52,7 @@ def test_duckdb_writers_share_one_pool_of_size_one():
 
 
 def test_dbt_tests_are_asset_checks():
-    """One `dbt_tests` check per tested model (f1_lakehouse_tests/test_dbt_in_process.py)."""
+    """One `dbt_tests` check per tested model (f1_lakehouse_tests/dbt/test_in_process.py)."""
     checks = _graph().asset_check_keys
     assert dg.AssetCheckKey(dg.AssetKey(["silver", "silver_laps"]), "dbt_tests") in checks
     assert dg.AssetCheckKey(dg.AssetKey(["gold", "fact_laps"]), "dbt_tests") in checks

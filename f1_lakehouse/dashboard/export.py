@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from f1_lakehouse.dashboard.datasets import EXPORTS, ExportDataset
-from f1_lakehouse.lib.dbt_exposures import Model, load_manifest, published_models
+from f1_lakehouse.lib.dbt.exposures import Model, load_manifest, published_models
 from f1_lakehouse.lib.settings import DataRoot, export_keep_generations, publish_silver
 
 POINTER = "CURRENT"

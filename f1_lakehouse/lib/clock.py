@@ -7,13 +7,10 @@ schedule's `scheduled_execution_time`) are used when there is no frozen instant.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 from f1_lakehouse.lib.live.pace import SimulatedClock
-from f1_lakehouse.lib.settings import clock_speed, clock_started
-
-NOW_ENV = "F1_LAKEHOUSE_NOW"
+from f1_lakehouse.lib.settings import NOW_ENV, clock_speed, clock_started, frozen_now_text
 
 
 class ClockError(ValueError):
@@ -31,7 +28,7 @@ def parse_utc(text: str) -> datetime:
 
 def frozen_now() -> datetime | None:
     """The instant `F1_LAKEHOUSE_NOW` freezes the clock at, if set."""
-    raw = os.environ.get(NOW_ENV, "").strip()
+    raw = frozen_now_text()
     if not raw:
         return None
     try:

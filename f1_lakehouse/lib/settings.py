@@ -1,9 +1,14 @@
-"""One place that resolves where data lives and which source mode is active."""
+"""Every environment variable the lakehouse reads, in one module.
+
+Nothing else reads (or writes) `os.environ` (f1_lakehouse_tests/lib/test_settings_only.py
+checks): a reader finds every knob here, and a run never changes another run's settings. The
+README's "Settings" table lists the user-facing ones."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -114,6 +119,89 @@ def api_max_rows() -> int:
 def dagster_home_is_set() -> bool:
     """Whether `DAGSTER_HOME` names an instance (the CLI reads run history from it if so)."""
     return bool(os.environ.get("DAGSTER_HOME", "").strip())
+
+
+def dbt_target() -> str:
+    """`F1_LAKEHOUSE_DBT_TARGET`: the dbt profile target (dev, stage, prod); "" is the
+    profile's default (dev)."""
+    return os.environ.get("F1_LAKEHOUSE_DBT_TARGET", "").strip()
+
+
+SEASONS_ENV = "F1_LAKEHOUSE_SEASONS"
+
+
+def seasons(now: datetime | None = None) -> list[int]:
+    """`F1_LAKEHOUSE_SEASONS` (comma-separated) or the current season: what the calendar
+    asset refreshes when its config names none."""
+    raw = os.environ.get(SEASONS_ENV, "").strip()
+    if not raw:
+        return [(now or datetime.now(UTC)).year]
+    try:
+        return sorted({int(part) for part in raw.split(",") if part.strip()})
+    except ValueError:
+        raise SettingsError(
+            f"{SEASONS_ENV}={raw!r} must be comma-separated years, e.g. 2023,2024"
+        ) from None
+
+
+OPENF1_URL_ENV = "F1_LAKEHOUSE_OPENF1_URL"
+
+
+def openf1_url() -> str:
+    """`F1_LAKEHOUSE_OPENF1_URL`: an OpenF1 base URL to use instead of the mode's default
+    ("" when unset)."""
+    return os.environ.get(OPENF1_URL_ENV, "").strip()
+
+
+NOW_ENV = "F1_LAKEHOUSE_NOW"
+
+
+def frozen_now_text() -> str:
+    """`F1_LAKEHOUSE_NOW`: the instant the automation's clock is frozen at, as given ("" when
+    unset; `f1_lakehouse.lib.clock` parses it)."""
+    return os.environ.get(NOW_ENV, "").strip()
+
+
+AUTOMATION_ENV = "F1_LAKEHOUSE_AUTOMATION"
+SENSOR_INTERVAL_ENV = "F1_LAKEHOUSE_SENSOR_INTERVAL_SECONDS"
+PUBLISH_DELAY_ENV = "F1_LAKEHOUSE_PUBLISH_DELAY_MINUTES"
+GIVE_UP_ENV = "F1_LAKEHOUSE_GIVE_UP_HOURS"
+
+
+def automation_enabled() -> bool:
+    """`F1_LAKEHOUSE_AUTOMATION=on` starts sensors and schedules with the daemon; otherwise
+    they are switched on in the UI (Automation tab)."""
+    return os.environ.get(AUTOMATION_ENV, "").strip().lower() in {"1", "on", "true", "yes"}
+
+
+def sensor_interval_seconds() -> int:
+    """`F1_LAKEHOUSE_SENSOR_INTERVAL_SECONDS`: how often the sensors tick (default 60)."""
+    return int(os.environ.get(SENSOR_INTERVAL_ENV, "").strip() or 60)
+
+
+def _non_negative_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} must be a number") from None
+    if value < 0:
+        raise SettingsError(f"{name}={raw!r} must not be negative")
+    return value
+
+
+def publish_delay_minutes() -> float:
+    """`F1_LAKEHOUSE_PUBLISH_DELAY_MINUTES`: how long after a session's end its data is
+    expected (default 30)."""
+    return _non_negative_number(PUBLISH_DELAY_ENV, 30)
+
+
+def give_up_hours() -> float:
+    """`F1_LAKEHOUSE_GIVE_UP_HOURS`: how long after a session's end the automation stops
+    waiting for its data (default 72)."""
+    return _non_negative_number(GIVE_UP_ENV, 72)
 
 
 def live_lag_seconds() -> int:

@@ -5,8 +5,8 @@ import duckdb
 import pytest
 
 from f1_lakehouse import read
-from f1_lakehouse.lib.dbt_exposures import layer_models, load_manifest
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt.exposures import layer_models, load_manifest
+from f1_lakehouse.lib.dbt.project import dbt_project
 from f1_lakehouse_tests.dashboard.conftest import hold_warehouse
 
 
@@ -47,7 +47,7 @@ def test_read_path_and_api_answer_while_the_warehouse_is_write_locked(
         served = {name: len(api.rows(name)) for name in gold_counts}
         assert served == gold_counts
         # ... and the CLI summary, which reads the published gold too.
-        from f1_lakehouse.lib.gold_summary import gold_rows
+        from f1_lakehouse.lib.dbt.gold_summary import gold_rows
 
         summary = {row[0]: row for row in gold_rows(pipeline.root)}
         assert summary["2018-04-R"][5] == "HAM"

@@ -12,10 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from f1_lakehouse.lib import fastf1_source
+from f1_lakehouse.lib.automation.race_weekend import Availability, CalendarSession, calendar_path
 from f1_lakehouse.lib.bronze import write_partition
+from f1_lakehouse.lib.fastf1 import source as fastf1_source
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.race_weekend import Availability, CalendarSession, calendar_path
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SeasonKey
 from f1_lakehouse.lib.settings import DataRoot

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from f1_lakehouse.lib import clock
-from f1_lakehouse.lib.availability import source_probe
-from f1_lakehouse.lib.race_weekend import CalendarSession
+from f1_lakehouse.lib.automation.availability import source_probe
+from f1_lakehouse.lib.automation.race_weekend import CalendarSession
 from f1_lakehouse.lib.session_keys import SessionKey
 
 

@@ -19,8 +19,8 @@ from f1_lakehouse.defs.automation.jobs import (
     session_asset_keys,
 )
 from f1_lakehouse.defs.automation.sensors import build_race_weekend_sensor
+from f1_lakehouse.lib.automation.race_weekend import Availability, WeekendCursor
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.race_weekend import Availability, WeekendCursor
 from f1_lakehouse_tests.automation.conftest import FakeProbe, resources
 
 FF, OF = "fastf1", "openf1"
@@ -249,7 +249,7 @@ def test_settings_come_from_the_environment(tick: Tick, monkeypatch: pytest.Monk
 
 def test_openf1_is_not_expected_before_its_first_season() -> None:
     from f1_lakehouse.defs.openf1.assets import OPENF1_FIRST_SEASON
-    from f1_lakehouse.lib import race_weekend
+    from f1_lakehouse.lib.automation import race_weekend
     from f1_lakehouse.lib.session_keys import SessionKey
 
     assert race_weekend.OPENF1_FIRST_SEASON == OPENF1_FIRST_SEASON

@@ -24,7 +24,7 @@ from f1_lakehouse.dashboard.export import (
 from f1_lakehouse.dashboard.store import DashboardStore
 from f1_lakehouse.definitions import defs
 from f1_lakehouse.defs.dashboard.assets import GOLD_EXPORT_KEY, gold_export
-from f1_lakehouse.lib.dbt_exposures import (
+from f1_lakehouse.lib.dbt.exposures import (
     API_EXPOSURE,
     DASHBOARD_EXPOSURE,
     DBT_MANIFEST,
@@ -33,7 +33,7 @@ from f1_lakehouse.lib.dbt_exposures import (
     layer_models,
     load_manifest,
 )
-from f1_lakehouse.lib.dbt_project import dbt_project
+from f1_lakehouse.lib.dbt.project import dbt_project
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.settings import SettingsError
 from f1_lakehouse_tests.dashboard.conftest import hold_warehouse

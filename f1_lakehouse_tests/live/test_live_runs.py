@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from f1_lakehouse import read
@@ -20,28 +21,34 @@ from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
 from f1_lakehouse.defs.live.jobs import LIVE_PARTITION_TAG
 from f1_lakehouse.defs.openf1.assets import build_openf1_assets
 from f1_lakehouse.defs.openf1.live import LIVE_TAG
-from f1_lakehouse.lib.dbt_in_process import InProcessDbt
+from f1_lakehouse.lib.dbt.in_process import InProcessDbt
 from f1_lakehouse.lib.live.pace import laps_done
+from f1_lakehouse.lib.live.poll import multiset_difference
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
+from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, bronze_schema
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse_tests.conftest import make_root
 from f1_lakehouse_tests.live.support import AFTER_THE_END, KEY, START, batch_table
-from f1_lakehouse_tests.openf1.support import PARTITION
+from f1_lakehouse_tests.openf1.support import PARTITION, bronze_file
 
 MOMENTS = (START + timedelta(minutes=15), START + timedelta(minutes=55))
 ASSETS = [*build_openf1_assets(retry_policy=None), silver_dbt_models, gold_dbt_models, gold_export]
+# Every silver and gold table of the session (silver's load log records run ids and times).
 COMPARED = (
-    "silver.silver_laps",
-    "silver.silver_positions",
-    "silver.silver_stints",
-    "silver.silver_pit_stops",
-    "gold.session_leaderboard",
-    "gold.fact_laps",
-    "gold.stint_summary",
-    "gold.driver_session_summary",
-)
+    *(f"silver.{name}" for name in (
+        "silver_sessions", "silver_drivers", "silver_laps", "silver_stints", "silver_pit_stops",
+        "silver_positions", "silver_race_control", "silver_weather", "silver_car_data",
+        "silver_location", "silver_results", "silver_timing_classification",
+        "silver_session_coverage",
+    )),
+    *(f"gold.{name}" for name in (
+        "session_leaderboard", "fact_laps", "stint_summary", "pit_stop_summary",
+        "driver_session_summary", "telemetry_lap_summary", "tyre_degradation", "dim_sessions",
+        "dim_drivers", "driver_standings", "constructor_standings", "team_performance",
+    )),
+)  # fmt: skip
 
 
 @dataclass
@@ -139,6 +146,18 @@ def test_after_compaction_silver_and_gold_equal_a_batch_build(
         ).fetchone()
     assert rows > 0
     assert differ == (0, 0), f"{table}: {differ} rows differ (live-only, batch-only)"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_after_compaction_every_bronze_table_equals_the_batch_load(
+    live_runs: LiveRuns, endpoint: str
+) -> None:
+    live, batch = (bronze_file(r.path, endpoint) for r in (live_runs.live, live_runs.batch))
+    assert live.exists() == batch.exists(), endpoint
+    if batch.exists():
+        got, want = (pq.read_table(p).cast(bronze_schema(endpoint)) for p in (live, batch))
+        assert got.num_rows == want.num_rows
+        assert multiset_difference(want, got) == (0, 0)
 
 
 def test_compaction_leaves_no_micro_batches(live_runs: LiveRuns) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from f1_lakehouse.lib.automation.race_weekend import CalendarSession
 from f1_lakehouse.lib.live.schedule import GIVE_UP, LEAD, live_requests
-from f1_lakehouse.lib.race_weekend import CalendarSession
 from f1_lakehouse.lib.session_keys import SessionKey
 
 RACE = CalendarSession(

@@ -7,12 +7,8 @@ import math
 import pytest
 
 from f1_lakehouse.lib.openf1.client import LIVE_BASE_URL
-from f1_lakehouse.lib.openf1.resource import (
-    LOOPBACK_BUDGET,
-    PUBLIC_BUDGET,
-    URL_ENV,
-    OpenF1Resource,
-)
+from f1_lakehouse.lib.openf1.resource import LOOPBACK_BUDGET, PUBLIC_BUDGET, OpenF1Resource
+from f1_lakehouse.lib.settings import OPENF1_URL_ENV as URL_ENV
 
 
 def test_replay_mode_starts_a_loopback_server_for_the_run(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
     selected), found with DuckDB's glob() when the model runs. -#}
 {% macro bronze_files(source_name, table) -%}
     {%- set folder = source_name | replace('bronze_', '') -%}
-    {%- set base = env_var('F1_LAKEHOUSE_ROOT', '../.lakehouse') ~ '/bronze/' ~ folder ~ '/' ~ table -%}
+    {%- set base = var('f1_lakehouse_root', env_var('F1_LAKEHOUSE_ROOT', '../.lakehouse')) ~ '/bronze/' ~ folder ~ '/' ~ table -%}
     {%- set keys = selected_session_keys() -%}
     {%- set patterns = [] -%}
     {%- if keys | length == 0 -%}

@@ -9,8 +9,8 @@ from f1_lakehouse.defs.dashboard.assets import GOLD_EXPORT_KEY
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
 from f1_lakehouse.defs.fastf1.assets import fastf1_session_tables
 from f1_lakehouse.defs.openf1.assets import openf1_assets
+from f1_lakehouse.lib.automation.race_weekend import FASTF1, OPENF1
 from f1_lakehouse.lib.partitions import session_partitions
-from f1_lakehouse.lib.race_weekend import FASTF1, OPENF1
 
 FASTF1_KEYS: tuple[dg.AssetKey, ...] = tuple(sorted(fastf1_session_tables.keys))
 OPENF1_KEYS: tuple[dg.AssetKey, ...] = tuple(sorted(k for a in openf1_assets for k in a.keys))

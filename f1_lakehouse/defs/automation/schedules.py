@@ -13,17 +13,18 @@ from f1_lakehouse.defs.automation.jobs import (
     session_asset_keys,
     session_job,
 )
-from f1_lakehouse.defs.automation.sensors import ProbeFactory, automation_enabled, default_probe
+from f1_lakehouse.defs.automation.sensors import ProbeFactory, default_probe
 from f1_lakehouse.lib import clock
-from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.race_weekend import (
+from f1_lakehouse.lib.automation.race_weekend import (
     AutomationSettings,
     expected_sources,
     load_calendar,
     seasons_around,
     weekends_to_correct,
 )
+from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.settings import automation_enabled
 
 CALENDAR_CRON = "0 5 * * *"  # daily, 05:00 UTC
 CORRECTIONS_CRON = "0 9 * * 1,4"  # Monday and Thursday, 09:00 UTC

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
@@ -17,9 +16,8 @@ from f1_lakehouse.defs.automation.jobs import (
     session_job,
 )
 from f1_lakehouse.lib import clock
-from f1_lakehouse.lib.availability import source_probe
-from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.race_weekend import (
+from f1_lakehouse.lib.automation.availability import source_probe
+from f1_lakehouse.lib.automation.race_weekend import (
     AutomationSettings,
     Probe,
     WeekendCursor,
@@ -27,28 +25,22 @@ from f1_lakehouse.lib.race_weekend import (
     load_calendar,
     seasons_around,
 )
+from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
-from f1_lakehouse.lib.settings import DataRoot, source_mode
+from f1_lakehouse.lib.settings import (
+    DataRoot,
+    automation_enabled,
+    sensor_interval_seconds,
+    source_mode,
+)
 
-AUTOMATION_ENV = "F1_LAKEHOUSE_AUTOMATION"
-INTERVAL_ENV = "F1_LAKEHOUSE_SENSOR_INTERVAL_SECONDS"
 ProbeFactory = Callable[[DataRoot], AbstractContextManager[Probe]]
-
-
-def automation_enabled() -> bool:
-    """`F1_LAKEHOUSE_AUTOMATION=on` starts sensors and schedules with the daemon; otherwise
-    they are switched on in the UI (Automation tab)."""
-    return os.environ.get(AUTOMATION_ENV, "").strip().lower() in {"1", "on", "true", "yes"}
 
 
 def default_sensor_status() -> dg.DefaultSensorStatus:
     return (
         dg.DefaultSensorStatus.RUNNING if automation_enabled() else dg.DefaultSensorStatus.STOPPED
     )
-
-
-def sensor_interval_seconds() -> int:
-    return int(os.environ.get(INTERVAL_ENV, "").strip() or 60)
 
 
 def default_probe(root: DataRoot) -> AbstractContextManager[Probe]:

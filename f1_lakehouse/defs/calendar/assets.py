@@ -6,9 +6,9 @@ import dagster as dg
 import pyarrow as pa
 from pydantic import Field
 
-from f1_lakehouse.lib import fastf1_source
+from f1_lakehouse.defs.calendar.sync import apply_diff, default_seasons, diff_season
 from f1_lakehouse.lib.bronze import write_partition
-from f1_lakehouse.lib.calendar_sync import apply_diff, default_seasons, diff_season
+from f1_lakehouse.lib.fastf1 import source as fastf1_source
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SeasonKey

@@ -5,10 +5,10 @@ import dagster as dg
 
 from f1_lakehouse.dashboard.export import export_gold
 from f1_lakehouse.defs.dbt.assets import DUCKDB_POOL
-from f1_lakehouse.lib.dbt_exposures import exposed_models, load_manifest
-from f1_lakehouse.lib.gold_runs import latest_gold_run_id
+from f1_lakehouse.lib.dbt.exposures import exposed_models, load_manifest
+from f1_lakehouse.lib.dbt.gold_runs import latest_gold_run_id
+from f1_lakehouse.lib.dbt.wap import pending_audit
 from f1_lakehouse.lib.resources import DataRootResource
-from f1_lakehouse.lib.wap import pending_audit
 
 GOLD_EXPORT_KEY = dg.AssetKey(["dashboard", "gold_export"])
 

@@ -5,32 +5,25 @@ step, just before the marts that read them (dim_drivers). One step keeps the ord
 wherever gold is refreshed (the automation's gold_refresh_job selects the gold step's keys): a
 separate snapshot step could leave gold built on a stale, or on a fresh root a missing, snapshot.
 
-Each step is write-audit-publish (f1_lakehouse/lib/wap.py): if any model, constraint or test
+Each step is write-audit-publish (f1_lakehouse/lib/dbt/wap.py): if any model, constraint or test
 fails, what the step changed is restored before it lets go of the warehouse, and the step
 reports no materialisation (only the failed checks), so nothing downstream (gold, the
 gold-after-silver sensor, the export) ever builds on rows that failed their tests.
 """
 
-import os
 from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
-from f1_lakehouse.lib.dbt_args import build_args
-from f1_lakehouse.lib.dbt_in_process import InProcessDbt
-from f1_lakehouse.lib.dbt_selection import GOLD_SELECT, SILVER_SELECT
-from f1_lakehouse.lib.dbt_step_assets import dbt_step_assets
+from f1_lakehouse.lib.dbt.args import build_args
+from f1_lakehouse.lib.dbt.in_process import InProcessDbt
+from f1_lakehouse.lib.dbt.selection import GOLD_SELECT, SILVER_SELECT
+from f1_lakehouse.lib.dbt.step_assets import dbt_step_assets
+from f1_lakehouse.lib.dbt.wap import audited, recover
 from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
-from f1_lakehouse.lib.wap import audited, recover
 
 DUCKDB_POOL = "duckdb"
-
-
-def _point_dbt_at(data_root: DataRootResource) -> None:
-    """dbt reads the data root from F1_LAKEHOUSE_ROOT (profiles.yml, sources); make it agree
-    with the resource the run was given."""
-    os.environ["F1_LAKEHOUSE_ROOT"] = str(data_root.root().path)
 
 
 def _audited_build(
@@ -41,15 +34,16 @@ def _audited_build(
     args: Sequence[str],
     session_keys: Sequence[str] = (),
 ) -> Iterator[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult]:
-    """`dbt.build` under write-audit-publish: its events are held back until dbt has passed."""
-    _point_dbt_at(data_root)
-    warehouse = data_root.root().warehouse_file
+    """`dbt.build` under write-audit-publish: its events are held back until dbt has passed.
+    dbt gets the run's data root as a var (never through the process environment)."""
+    root = data_root.root()
+    warehouse = root.warehouse_file
     if recover(warehouse):
         context.log.warning("restored the warehouse left un-audited by a killed dbt step")
     events: list[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult] = []
     try:
         with audited(warehouse, schemas, session_keys):
-            events.extend(dbt.build(context, args))
+            events.extend(dbt.build(context, args, root))
     except Exception:
         context.log.error(f"dbt failed: {', '.join(schemas)} restored to their previous state")
         yield from (e for e in events if isinstance(e, dg.AssetCheckResult))

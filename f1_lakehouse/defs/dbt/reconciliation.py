@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from f1_lakehouse.lib import reconciliation
+from f1_lakehouse.lib.dbt import reconciliation
 from f1_lakehouse.lib.resources import DataRootResource
 
 LEADERBOARD = dg.AssetKey(["gold", "session_leaderboard"])

@@ -9,9 +9,9 @@ import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from f1_lakehouse.lib import fastf1_source
 from f1_lakehouse.lib.bronze import DATA_FILE, BronzeWrite, partition_dir, write_partition
-from f1_lakehouse.lib.fastf1_tables import (
+from f1_lakehouse.lib.fastf1 import source as fastf1_source
+from f1_lakehouse.lib.fastf1.tables import (
     FASTF1_TABLES,
     Extracted,
     SessionNotPublished,

@@ -7,10 +7,14 @@ import dagster as dg
 from f1_lakehouse.defs.live.jobs import LIVE_PARTITION_TAG, live_session_job
 from f1_lakehouse.defs.openf1.live import LIVE_TAG, SOURCE
 from f1_lakehouse.lib import clock
+from f1_lakehouse.lib.automation.race_weekend import (
+    AutomationSettings,
+    load_calendar,
+    seasons_around,
+)
 from f1_lakehouse.lib.bronze import LIVE_BATCH_GLOB, partition_dir
 from f1_lakehouse.lib.live.endpoints import STREAMED
 from f1_lakehouse.lib.live.schedule import live_requests
-from f1_lakehouse.lib.race_weekend import AutomationSettings, load_calendar, seasons_around
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import DataRoot, live_following_enabled, live_poll_seconds

@@ -35,6 +35,7 @@ from f1_lakehouse.lib.bronze import (
 from f1_lakehouse.lib.live.endpoints import STREAMED
 from f1_lakehouse.lib.openf1.client import OpenF1Client, OpenF1Error, OpenF1RequestError
 from f1_lakehouse.lib.openf1.coercion import SchemaDrift, coerce_records
+from f1_lakehouse.lib.openf1.coverage import OPENF1_FIRST_SEASON
 from f1_lakehouse.lib.openf1.resource import OpenF1Resource
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, bronze_schema
 from f1_lakehouse.lib.openf1.session_map import (
@@ -71,9 +72,9 @@ NO_ROWS_NOTE = (
     "declared schema was written."
 )
 _DOCS = "https://openf1.org/#{}"
-# OpenF1 publishes sessions from 2023 on: older partitions are outside its coverage, which is
-# not an error (a `--select '*'` run of a 2018 race must still build FastF1 bronze → gold).
-OPENF1_FIRST_SEASON = 2023
+# OpenF1 publishes sessions from OPENF1_FIRST_SEASON on: older partitions are outside its
+# coverage, which is not an error (a `--select '*'` run of a 2018 race must still build FastF1
+# bronze → gold).
 
 
 def _outside_coverage(key: SessionKey) -> dict[str, Any] | None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from f1_lakehouse.lib.race_weekend import OPENF1_FIRST_SEASON, CalendarSession
+from f1_lakehouse.lib.automation.race_weekend import CalendarSession
+from f1_lakehouse.lib.openf1.coverage import OPENF1_FIRST_SEASON
 
 LEAD = timedelta(minutes=10)
 GIVE_UP = timedelta(hours=6)

@@ -19,7 +19,6 @@ looked up for loopback either (requests would scan the environment on every requ
 from __future__ import annotations
 
 import math
-import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +34,8 @@ from f1_lakehouse.lib.openf1.client import LIVE_BASE_URL, OpenF1Client, Params
 from f1_lakehouse.lib.openf1.rate_limit import RateLimiter
 from f1_lakehouse.lib.openf1.replay import DEFAULT_DATA, ReplayServer
 from f1_lakehouse.lib.openf1.retry import RetryPolicy
-from f1_lakehouse.lib.settings import openf1_token, replay_at_pace, source_mode
+from f1_lakehouse.lib.settings import openf1_token, openf1_url, replay_at_pace, source_mode
 
-URL_ENV = "F1_LAKEHOUSE_OPENF1_URL"
 PUBLIC_BUDGET = (3.0, 30, 60.0)  # per second, per window, window seconds
 LOOPBACK_BUDGET = (math.inf, 100_000, 1.0)
 # Network delays vary: keep requests this far inside the budget so none arrives over it.
@@ -88,7 +86,7 @@ class OpenF1Resource(dg.ConfigurableResource):
 
     def resolved_base_url(self) -> str:
         """Where requests go, without starting anything ("" means: an in-process replay)."""
-        url = self.base_url.strip() or os.environ.get(URL_ENV, "").strip()
+        url = self.base_url.strip() or openf1_url()
         if url:
             return url.rstrip("/")
         return "" if source_mode() == "replay" else LIVE_BASE_URL
