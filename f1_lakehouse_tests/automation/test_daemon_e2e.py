@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,7 +22,7 @@ from f1_lakehouse.defs.automation.jobs import GOLD_KEYS, SILVER_KEYS, calendar_r
 from f1_lakehouse.defs.calendar.assets import calendar
 from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.resources import DataRootResource
-from f1_lakehouse.lib.settings import REPO_ROOT
+from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
 from f1_lakehouse_tests.conftest import make_root
 
 T = TypeVar("T")
@@ -77,10 +78,18 @@ class Daemon:
             self.proc.wait(timeout=10)
 
 
-@pytest.fixture
-def lakehouse(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[dg.DagsterInstance, Daemon]]:
+@contextmanager
+def daemon_lakehouse(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: dict[str, str],
+    season: int,
+    session: str,
+    unset: tuple[str, ...] = (),
+) -> Iterator[tuple[DataRoot, dg.DagsterInstance, Daemon]]:
+    """A fresh root with `season`'s calendar landed (its sessions registered) and a daemon,
+    not yet started, over a workspace of the real definitions with `settings` in its
+    environment; the daemon is stopped at the end."""
     root = make_root(tmp_path / "root")  # writes dagster_home/dagster.yaml from the repo's
     workspace = tmp_path / "workspace.yaml"
     workspace.write_text(
@@ -92,32 +101,45 @@ def lakehouse(
         "F1_LAKEHOUSE_ROOT": str(root.path),
         "F1_LAKEHOUSE_SOURCE": "replay",
         "DAGSTER_HOME": str(root.dagster_home),
-        "F1_LAKEHOUSE_NOW": FROZEN_NOW,
-        "F1_LAKEHOUSE_AUTOMATION": "on",
-        "F1_LAKEHOUSE_SENSOR_INTERVAL_SECONDS": "5",
-        "F1_LAKEHOUSE_GIVE_UP_HOURS": "2",
         "DO_NOT_TRACK": "1",
+        **settings,
     }
-    env.pop("F1_LAKEHOUSE_OPENF1_URL", None)
-    env.pop("F1_LAKEHOUSE_PUBLISH_DELAY_MINUTES", None)
+    for name in ("F1_LAKEHOUSE_OPENF1_URL", *unset):
+        env.pop(name, None)
     for name in ("F1_LAKEHOUSE_ROOT", "DAGSTER_HOME"):
         monkeypatch.setenv(name, env[name])
     instance = dg.DagsterInstance.from_config(str(root.dagster_home))
-    # The calendar, as calendar_sync_job lands it: 2023's sessions become partitions.
+    # The calendar, as calendar_sync_job lands it: the season's sessions become partitions.
     landed = dg.materialize(
         [calendar],
         instance=instance,
         resources={"data_root": DataRootResource(path=str(root.path))},
-        run_config=calendar_run_config([2023]),
+        run_config=calendar_run_config([season]),
     )
     assert landed.success
-    assert SESSION in instance.get_dynamic_partitions(SESSION_PARTITIONS_NAME)
+    assert session in instance.get_dynamic_partitions(SESSION_PARTITIONS_NAME)
     daemon = Daemon(env, workspace, tmp_path / "daemon.log")
     try:
-        yield instance, daemon
+        yield root, instance, daemon
     finally:
         daemon.stop()
         instance.dispose()
+
+
+@pytest.fixture
+def lakehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[dg.DagsterInstance, Daemon]]:
+    settings = {
+        "F1_LAKEHOUSE_NOW": FROZEN_NOW,
+        "F1_LAKEHOUSE_AUTOMATION": "on",
+        "F1_LAKEHOUSE_SENSOR_INTERVAL_SECONDS": "5",
+        "F1_LAKEHOUSE_GIVE_UP_HOURS": "2",
+    }
+    unset = ("F1_LAKEHOUSE_PUBLISH_DELAY_MINUTES",)
+    with daemon_lakehouse(tmp_path, monkeypatch, settings, 2023, SESSION, unset) as made:
+        _, instance, daemon = made
+        yield instance, daemon
 
 
 def runs(instance: dg.DagsterInstance, trigger: str) -> list[dg.DagsterRun]:

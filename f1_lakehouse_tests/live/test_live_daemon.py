@@ -4,7 +4,6 @@ one compaction; the partition ends as the batch load's files, with no micro-batc
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from itertools import pairwise
@@ -14,16 +13,16 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
-from f1_lakehouse.defs.automation.jobs import calendar_run_config
-from f1_lakehouse.defs.calendar.assets import calendar
 from f1_lakehouse.defs.openf1.live import LIVE_TAG
 from f1_lakehouse.lib.live.endpoints import REPLACED, STREAMED
 from f1_lakehouse.lib.live.schedule import LEAD
-from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
-from f1_lakehouse.lib.resources import DataRootResource
-from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
-from f1_lakehouse_tests.automation.test_daemon_e2e import Daemon, finished, wait_for
-from f1_lakehouse_tests.conftest import make_root
+from f1_lakehouse.lib.settings import DataRoot
+from f1_lakehouse_tests.automation.test_daemon_e2e import (
+    Daemon,
+    daemon_lakehouse,
+    finished,
+    wait_for,
+)
 from f1_lakehouse_tests.live.support import START
 from f1_lakehouse_tests.openf1.support import PARTITION, RECORDED_COUNTS, bronze_file
 
@@ -45,44 +44,17 @@ def live_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
 def lakehouse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[DataRoot, dg.DagsterInstance, Daemon]]:
-    root = make_root(tmp_path / "root")
-    workspace = tmp_path / "workspace.yaml"
-    workspace.write_text(
-        "load_from:\n  - python_module:\n      module_name: f1_lakehouse.definitions\n"
-        f"      working_directory: {REPO_ROOT}\n      location_name: f1_lakehouse\n"
-    )
-    env = {
-        **os.environ,
-        "F1_LAKEHOUSE_ROOT": str(root.path),
-        "F1_LAKEHOUSE_SOURCE": "replay",
-        "DAGSTER_HOME": str(root.dagster_home),
+    settings = {
         "F1_LAKEHOUSE_LIVE": "on",
         "F1_LAKEHOUSE_REPLAY_PACE": "1",
         "F1_LAKEHOUSE_NOW": (START - LEAD).isoformat(),
         "F1_LAKEHOUSE_CLOCK_SPEED": str(SPEED),
         "F1_LAKEHOUSE_LIVE_LAG_SECONDS": "0",
         "F1_LAKEHOUSE_LIVE_POLL_SECONDS": "2",
-        "DO_NOT_TRACK": "1",
     }
-    for name in ("F1_LAKEHOUSE_OPENF1_URL", "F1_LAKEHOUSE_AUTOMATION"):
-        env.pop(name, None)
-    for name in ("F1_LAKEHOUSE_ROOT", "DAGSTER_HOME"):
-        monkeypatch.setenv(name, env[name])
-    instance = dg.DagsterInstance.from_config(str(root.dagster_home))
-    landed = dg.materialize(
-        [calendar],
-        instance=instance,
-        resources={"data_root": DataRootResource(path=str(root.path))},
-        run_config=calendar_run_config([2024]),
-    )
-    assert landed.success
-    assert PARTITION in instance.get_dynamic_partitions(SESSION_PARTITIONS_NAME)
-    daemon = Daemon(env, workspace, tmp_path / "daemon.log")
-    try:
-        yield root, instance, daemon
-    finally:
-        daemon.stop()
-        instance.dispose()
+    unset = ("F1_LAKEHOUSE_AUTOMATION",)
+    with daemon_lakehouse(tmp_path, monkeypatch, settings, 2024, PARTITION, unset) as made:
+        yield made
 
 
 def test_the_daemon_follows_a_race_live_and_compacts_it(lakehouse) -> None:  # type: ignore[no-untyped-def]
