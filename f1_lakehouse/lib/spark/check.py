@@ -271,7 +271,7 @@ def run_check(
                 "duckdb": duckdb_seconds,
                 "spark": time.monotonic() - clock,
             }
-            with duckdb.connect(str(scratch.warehouse_file), read_only=True) as con:
+            with duckdb.connect(str(scratch.warehouse_file)) as con:
                 con.execute("set TimeZone = 'UTC'")
                 for name in select:
                     relation = f"{models[name]['schema']}.{name}"

@@ -37,7 +37,7 @@ SPARK_TYPES = {
     "double[]": "array<double>",
 }
 ESCAPED_LITERALS = "spark.sql.parser.escapedStringLiterals"
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 class SourceDefinitionError(ValueError):
@@ -106,14 +106,10 @@ def _quoted(path: Path) -> str:
 
 
 def declare_statements(table: BronzeTable, root: DataRoot) -> list[str]:
-    """The SQL that (re)declares one bronze table on Spark."""
+    """The SQL that declares one bronze table on Spark (once any older one is dropped)."""
     relation = f"{table.source}.{table.name}"
     declared = [(name, kind) for name, kind in table.columns if name not in PARTITION_COLUMNS]
-    statements = [
-        f"create database if not exists {table.source}",
-        f"drop view if exists {relation}",
-        f"drop table if exists {relation}",
-    ]
+    statements = [f"create database if not exists {table.source}"]
     location = table.location(root)
     if location.is_dir():
         columns = ", ".join(f"`{name}` {kind}" for name, kind in declared)
@@ -130,6 +126,13 @@ def declare_statements(table: BronzeTable, root: DataRoot) -> list[str]:
     return statements
 
 
+def _drop(spark: SparkSession, relation: str) -> None:
+    """Drop a table or view of that name (Spark's DROP names the kind it drops)."""
+    if spark.catalog.tableExists(relation):
+        kind = spark.catalog.getTable(relation).tableType
+        spark.sql(f"drop {'view' if kind in ('VIEW', 'TEMPORARY') else 'table'} {relation}")
+
+
 def declare_bronze_tables(
     spark: SparkSession, root: DataRoot, tables: Iterable[BronzeTable]
 ) -> list[str]:
@@ -140,6 +143,7 @@ def declare_bronze_tables(
     spark.conf.set(ESCAPED_LITERALS, "false")
     try:
         for table in tables:
+            _drop(spark, f"{table.source}.{table.name}")
             for statement in declare_statements(table, root):
                 spark.sql(statement)
             if table.location(root).is_dir():

@@ -46,6 +46,7 @@ def spark_conf(root: DataRoot) -> dict[str, str]:
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.sql.parser.escapedStringLiterals": "true",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         # dbt-spark forces ANSI mode off; the same here so direct queries read alike
         "spark.sql.ansi.enabled": "false",
     }
