@@ -28,7 +28,6 @@ RATCHET = {
     "macros": {
         "glob": 1,
         "list_extract": 4,
-        "qualify": 1,
         "read_parquet": 1,
         "regexp_matches": 1,
         "regexp_replace_4_args": 2,
@@ -91,5 +90,8 @@ def test_the_scan_finds_each_construct_and_passes_its_shared_form(construct: str
 
 
 def test_comments_are_not_sql_and_lines_are_counted() -> None:
-    text = "-- a QUALIFY here is prose\n{# so is // this #}\nselect 1\nqualify x = 1\n"
+    text = (
+        "-- a QUALIFY here is prose\n{# so is // this #}\n"
+        "select 'did not qualify', 'it''s // fine'\nqualify x = 1\n"
+    )
     assert [(f.line, f.construct) for f in scan_text(text, "m.sql")] == [(4, "qualify")]
