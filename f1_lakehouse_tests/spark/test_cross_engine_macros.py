@@ -92,7 +92,17 @@ def _run(project: Path, target: str) -> None:
 
     os.environ.setdefault("DO_NOT_TRACK", "1")
     result = dbtRunner().invoke(
-        ["run", "--project-dir", str(project), "--profiles-dir", str(project), "--target", target]
+        [
+            "run",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target",
+            target,
+            "--log-path",
+            str(project / "logs"),
+        ]
     )
     assert result.success, result.exception or [r.message for r in result.result.results]
 

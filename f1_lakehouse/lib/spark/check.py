@@ -133,7 +133,7 @@ def _dbt(project_dir: Path, target: str, args: Sequence[str]) -> list[Any]:
         "--target-path",
         f"target/{target}",
         "--log-path",
-        f"logs/{target}",
+        str(project_dir / "logs" / target),
         "--no-use-colors",
         "--quiet",
     ]
