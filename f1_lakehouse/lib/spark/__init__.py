@@ -1,0 +1,1 @@
+"""Running the dbt models on Spark: the local session, bronze as external tables, the check."""

@@ -1,0 +1,97 @@
+"""The dialect ratchet: DuckDB-only SQL in the dbt project may only decrease (goal: none).
+
+A model text that runs on DuckDB and Spark alike uses the shared forms or the cross-engine
+macros (dbt_project/macros/cross_engine/). When a count here drops, lower the ratchet with it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR
+
+from f1_lakehouse.lib.spark.dialect import CONSTRUCTS, counts, scan_project, scan_text
+
+# Counts on the day the ratchet was set (issue 19). Never raise them.
+RATCHET = {
+    "models": {
+        "arg_max_min": 11,
+        "asof_join": 2,
+        "integer_division": 1,
+        "qualify": 11,
+        "regexp_full_match": 5,
+        "star_exclude": 7,
+        "to_milliseconds": 8,
+        "union_by_name": 7,
+        "varchar_type": 34,
+        "window_filter": 4,
+    },
+    "macros": {
+        "glob": 1,
+        "list_extract": 4,
+        "read_parquet": 1,
+        "regexp_matches": 1,
+        "regexp_replace_4_args": 2,
+        "timestamptz_type": 1,
+        "varchar_type": 5,
+        "window_filter": 1,
+    },
+}
+
+
+@pytest.mark.parametrize("folder", sorted(RATCHET))
+def test_duckdb_only_sql_does_not_grow(folder: str) -> None:
+    findings = scan_project(DBT_PROJECT_DIR, folder)
+    found = counts(findings)
+    grown = {name: n for name, n in found.items() if n > RATCHET[folder].get(name, 0)}
+    assert not grown, (
+        f"DuckDB-only SQL grew in {folder}/ {grown} (ratchet {RATCHET[folder]}); "
+        "use the shared form or a cross-engine macro:\n"
+        + "\n".join(str(f) for f in findings if f.construct in grown)
+    )
+
+
+# one DuckDB-only sample per construct, and its shared form that must pass
+SAMPLES = {
+    "qualify": ("select * from t qualify row_number() over () = 1", "select * from t where ok"),
+    "union_by_name": ("select 1 union all by name select 2", "select 1 union all select 2"),
+    "star_exclude": ("select * exclude (a) from t", "select * except (a) from t"),
+    "window_filter": (
+        "max(x) filter (where p = 1) over (partition by s)",
+        "max(case when p = 1 then x end) over (partition by s), count(*) filter (where a)",
+    ),
+    "arg_max_min": ("arg_max(a, b)", "max_by(a, b)"),
+    "list_extract": ("list_extract([1, 2], i)", "{{ literal_list_element([1, 2], 'i') }}"),
+    "regexp_full_match": ("regexp_full_match(s, 'a')", "{{ regexp_whole_match('s', \"'a'\") }}"),
+    "regexp_matches": ("regexp_matches(s, 'a')", "{{ regexp_search('s', \"'a'\") }}"),
+    "integer_division": ("(n - 10) // 2", "{{ integer_divide('n - 10', '2') }} -- see http://x"),
+    "to_milliseconds": ("t + to_milliseconds(n)", "{{ timestamp_add_ms('t', 'n') }}"),
+    "asof_join": ("from a asof left join b on a.t >= b.t", "from a left join b on a.t >= b.t"),
+    "varchar_type": ("cast(y as varchar)", "null::string, cast(y as string)"),
+    "timestamptz_type": ("cast(x as timestamptz)", "cast(x as timestamp)"),
+    "hugeint_type": ("cast(x as hugeint)", "cast(sum(x) as bigint)"),
+    "read_parquet": ("from read_parquet('x/*.parquet')", "from {{ bronze_relation('s', 't') }}"),
+    "glob": ("select file from glob('x')", "select file from files"),
+    "regexp_replace_4_args": (
+        "regexp_replace(s, '[a,b]', '_', 'g')",
+        "regexp_replace(s, 'a', 'b'), regexp_replace(s, '[a,b]', concat('_', ','))",
+    ),
+}
+
+
+def test_every_construct_has_a_sample() -> None:
+    assert set(SAMPLES) == {*CONSTRUCTS, "regexp_replace_4_args"}
+
+
+@pytest.mark.parametrize("construct", sorted(SAMPLES))
+def test_the_scan_finds_each_construct_and_passes_its_shared_form(construct: str) -> None:
+    duckdb_only, shared = SAMPLES[construct]
+    assert [f.construct for f in scan_text(duckdb_only)] == [construct]
+    assert [f.construct for f in scan_text(shared)] == []
+
+
+def test_comments_are_not_sql_and_lines_are_counted() -> None:
+    text = (
+        "-- a QUALIFY here is prose\n{# so is // this #}\n"
+        "select 'did not qualify', 'it''s // fine'\nqualify x = 1\n"
+    )
+    assert [(f.line, f.construct) for f in scan_text(text, "m.sql")] == [(4, "qualify")]

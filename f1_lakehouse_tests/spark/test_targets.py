@@ -1,0 +1,110 @@
+"""The dbt targets beside DuckDB: `spark` matches the session the check starts, `databricks`
+parses offline (dbt-databricks in its own venv, `make databricks-venv`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR
+
+from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
+from f1_lakehouse.lib.spark.session import spark_conf
+
+DATABRICKS_DBT = REPO_ROOT / ".venv-databricks" / "bin" / "dbt"
+
+
+def _outputs(root: Path) -> dict[str, dict]:
+    """profiles.yml's outputs rendered as dbt renders them, with the data root set."""
+    env = {"F1_LAKEHOUSE_ROOT": str(root)}
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in env:
+            return env[name]
+        if default is None:
+            raise KeyError(name)
+        return default
+
+    def render(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: render(item) for key, item in value.items()}
+        if isinstance(value, str):
+            return jinja2.Template(value).render(
+                env_var=env_var, var=lambda name, default=None: default
+            )
+        return value
+
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    return render(profile["f1_lakehouse"]["outputs"])  # type: ignore[return-value]
+
+
+def test_spark_target_starts_the_session_the_check_uses(tmp_path: Path) -> None:
+    spark = _outputs(tmp_path)["spark"]
+    assert (spark["type"], spark["method"], spark["threads"]) == ("spark", "session", 1)
+    expected = spark_conf(DataRoot(tmp_path))
+    # dbt-spark forces ANSI mode off itself; the session module says so explicitly
+    expected.pop("spark.sql.ansi.enabled")
+    assert spark["server_side_parameters"] == expected
+    assert expected["spark.sql.warehouse.dir"] == f"{tmp_path}/spark/warehouse"
+
+
+def test_databricks_targets_write_one_catalog_per_environment(tmp_path: Path) -> None:
+    outputs = _outputs(tmp_path)
+    catalogs = {name: outputs[name]["catalog"] for name in outputs if name.startswith("databricks")}
+    assert catalogs == {
+        "databricks": "f1_dev",
+        "databricks_stage": "f1_stage",
+        "databricks_prod": "f1_prod",
+    }
+    assert {outputs[name]["type"] for name in catalogs} == {"databricks"}
+    # connection settings come from the environment, never from the file
+    raw = (DBT_PROJECT_DIR / "profiles.yml").read_text()
+    for setting in ("DATABRICKS_HOST", "DATABRICKS_HTTP_PATH", "DATABRICKS_TOKEN"):
+        assert f"env_var('{setting}'" in raw
+
+
+def test_a_data_root_with_a_semicolon_is_refused_for_spark(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot contain ';'"):
+        spark_conf(DataRoot(tmp_path / "a;b"))
+
+
+@pytest.mark.skipif(
+    not DATABRICKS_DBT.exists(), reason="dbt-databricks venv missing: make databricks-venv"
+)
+def test_dbt_parse_for_databricks_succeeds_offline(tmp_path: Path) -> None:
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    env = {
+        **os.environ,
+        "F1_LAKEHOUSE_ROOT": str(tmp_path / "root"),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    for setting in ("DATABRICKS_HOST", "DATABRICKS_HTTP_PATH", "DATABRICKS_TOKEN"):
+        env.pop(setting, None)  # offline: the placeholders, no workspace
+    result = subprocess.run(
+        [
+            str(DATABRICKS_DBT),
+            "parse",
+            "--target",
+            "databricks",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--no-partial-parse",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    manifest = (project / "target" / "manifest.json").read_text()
+    assert '"adapter_type": "databricks"' in manifest
