@@ -7,7 +7,7 @@ macros (dbt_project/macros/cross_engine/). When a count here drops, lower the ra
 from __future__ import annotations
 
 import pytest
-from f1_lakehouse.lib.dbt_project import DBT_PROJECT_DIR
+from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 
 from f1_lakehouse.lib.spark.dialect import CONSTRUCTS, counts, scan_project, scan_text
 

@@ -6,7 +6,8 @@ logic around the warehouse: write-audit-publish (`wap`), gold runs and summaries
 
 Why it reaches into dagster-dbt's and dbt-core's internals, not only their public API:
 `in_process` runs dbt through `dbtRunner` with a manifest parsed once per process (no re-parse
-per partition) and converts its events with dagster-dbt's own `DbtCoreCliEventMessage`, and
+per partition; `forget_compilation` clears what dbt compiled into that manifest's nodes
+before each invocation, or ephemeral staging models would lose their CTEs) and converts its events with dagster-dbt's own `DbtCoreCliEventMessage`, and
 `step_assets` builds one multi-asset per layer from `dagster_dbt.asset_utils.build_dbt_specs`
 and `validate_manifest` with `@dbt_assets`' own selection tags (`DAGSTER_DBT_SELECT_METADATA_KEY`,
 read back through `get_manifest_and_translator_from_dbt_assets`), so each step yields exactly

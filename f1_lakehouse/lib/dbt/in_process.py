@@ -176,6 +176,22 @@ def release_warehouse() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
+def forget_compilation(manifest: Any) -> None:
+    """Make the reused parsed manifest look freshly parsed to dbt's compiler.
+
+    dbt compiles into the manifest's nodes and marks them (`compiled`, `extra_ctes_injected`);
+    on a second invocation with the same manifest it would skip injecting an ephemeral model's
+    CTE (the reference stays, the definition is missing) and reuse that ephemeral model's SQL
+    compiled for the previous run's session keys. dbt-core 1.11 internals (see lib/dbt)."""
+    for node in manifest.nodes.values():
+        if hasattr(node, "extra_ctes_injected"):
+            node.compiled = False
+            node.compiled_code = None
+            node.extra_ctes_injected = False
+            node.extra_ctes = []
+            node._pre_injected_sql = None
+
+
 def ensure_same_project(manifest: Any, dagster_manifest: Mapping[str, Any]) -> None:
     """Fail clearly when the dbt files no longer match the manifest Dagster's assets were
     built from (a model added or removed since `make manifest`)."""
@@ -225,6 +241,7 @@ class InProcessDbt(dg.ConfigurableResource):
             return
         manifest = parsed_manifest(project_dir, root)
         ensure_same_project(manifest, step.manifest)
+        forget_compilation(manifest)
         target_path = Path(
             tempfile.mkdtemp(prefix=f"{context.op.name}-", dir=project_dir / "target")
         )
