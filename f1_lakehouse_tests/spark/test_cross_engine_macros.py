@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 
+from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse.lib.spark.session import spark_conf, spark_session
 

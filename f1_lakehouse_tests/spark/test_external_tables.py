@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 
+from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse.lib.spark.external_tables import (
     SourceDefinitionError,

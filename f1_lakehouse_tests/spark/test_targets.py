@@ -11,8 +11,8 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 
+from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
 from f1_lakehouse.lib.spark.session import spark_conf
 
