@@ -58,7 +58,9 @@ demo: manifest init
 summary: install
 	$(BIN)/f1-lakehouse summary
 
-test: manifest
+# The Spark tests (f1_lakehouse_tests/spark, marked `spark`) run in the same suite: pyspark and
+# dbt-spark come with `spark-install`, a Java runtime with .ci/run.
+test: manifest spark-install
 	$(BIN)/ruff check f1_lakehouse f1_lakehouse_tests bench
 	$(BIN)/ruff format --check f1_lakehouse f1_lakehouse_tests bench
 	$(BIN)/pytest
