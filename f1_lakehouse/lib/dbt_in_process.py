@@ -167,6 +167,19 @@ def ensure_same_project(manifest: Any, dagster_manifest: Mapping[str, Any]) -> N
         )
 
 
+def forget_compiled(manifest: Any) -> None:
+    """dbt compiles into the parsed Manifest's nodes in place, and reuses an ephemeral model
+    (staging) it finds compiled and injected: a second invocation in this process would read the
+    first one's bronze files, or miss its CTEs. Every invocation compiles from the parse."""
+    for node in manifest.nodes.values():
+        if hasattr(node, "extra_ctes_injected"):
+            node.compiled = False
+            node.compiled_code = None
+            node.extra_ctes_injected = False
+            node.extra_ctes = []
+            node._pre_injected_sql = None
+
+
 def failure_summary(results: Sequence[Any]) -> str:
     """One line per failed dbt node: status, name and dbt's message."""
     lines = [
@@ -217,6 +230,7 @@ class InProcessDbt(dg.ConfigurableResource):
 
         def invoke() -> None:
             try:
+                forget_compiled(manifest)
                 outcome["result"] = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(argv)
             except BaseException as error:  # surfaced in the step below
                 outcome["error"] = error
