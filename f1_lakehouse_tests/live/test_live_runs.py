@@ -35,6 +35,8 @@ from f1_lakehouse_tests.openf1.support import PARTITION, bronze_file
 
 MOMENTS = (START + timedelta(minutes=15), START + timedelta(minutes=55))
 ASSETS = [*build_openf1_assets(retry_policy=None), silver_dbt_models, gold_dbt_models, gold_export]
+# OpenF1 recorded no race-control message for the race (data/PROVENANCE.md): empty both ways.
+RECORDED_EMPTY = frozenset({"silver.silver_race_control"})
 # Every silver and gold table of the session (silver's load log records run ids and times).
 COMPARED = (
     *(f"silver.{name}" for name in (
@@ -144,7 +146,7 @@ def test_after_compaction_silver_and_gold_equal_a_batch_build(
             f"select (select count(*) from (from live.{table} except all from batch.{table})),"
             f" (select count(*) from (from batch.{table} except all from live.{table}))"
         ).fetchone()
-    assert rows > 0
+    assert rows > 0 or table in RECORDED_EMPTY
     assert differ == (0, 0), f"{table}: {differ} rows differ (live-only, batch-only)"
 
 
