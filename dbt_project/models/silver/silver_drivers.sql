@@ -40,7 +40,7 @@ select
     broadcast_name,
     country_code,
     team_name,
-    -- one team key across sources: the Ergast constructor ref, from the name (macros/teams.sql)
+    -- one team key across sources: the Ergast constructor ref, from the name (macros/teams/)
     {{ team_id_for('team_name') }} as team_id,
     upper(team_color) as team_color,
     headshot_url,

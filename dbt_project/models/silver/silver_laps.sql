@@ -2,7 +2,7 @@
 -- kept and flagged. FastF1 is preferred per session; OpenF1 laps fill sessions FastF1 lacks.
 -- Facts a source does not give are derived one way for every source (each `*_source` column
 -- says how the value was obtained; null = unknown):
---   is_deleted        FastF1's flag, else race-control deletions (macros/derivations.sql), else
+--   is_deleted        FastF1's flag, else race-control deletions (macros/derivations/race_control_deletions.sql), else
 --                     null when the session has no race-control messages at all;
 --   is_personal_best  FastF1's flag, else a lap faster than every earlier valid lap;
 --   position          FastF1's, else (races and sprints) the order in which the cars completed

@@ -10,7 +10,7 @@
 --               (the reason is not in the timing data: null);
 --   classified  at least 90 % of the winner's laps, else 'R';
 --   points      the era's scale by classified position, plus the fastest-lap point where the
---               era awards it (macros/f1_rules.sql);
+--               era awards it (macros/rules/);
 --   grid        the first position sample before the start, else null (not invented);
 --   race time and gaps: null: lap timing dates laps to about a second, not to the
 --               official thousandth.
