@@ -4,6 +4,8 @@ after compaction silver and gold equal to a batch build of the same session."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from f1_lakehouse import read
+from f1_lakehouse.dashboard.export import POINTER, current_generation, exports_dir
 from f1_lakehouse.dashboard.live import LiveSnapshot, shown_order, snapshot
+from f1_lakehouse.dashboard.serve import streamlit_command
 from f1_lakehouse.defs.dashboard.assets import gold_export
 from f1_lakehouse.defs.dbt.assets import gold_dbt_models, silver_dbt_models
 from f1_lakehouse.defs.live.jobs import LIVE_PARTITION_TAG
@@ -32,6 +36,8 @@ from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse_tests.conftest import make_root
 from f1_lakehouse_tests.live.support import AFTER_THE_END, KEY, START, batch_table
 from f1_lakehouse_tests.openf1.support import PARTITION, bronze_file
+from f1_lakehouse_tests.ops.browser import chrome, page_text, screenshot, server, wait_for
+from f1_lakehouse_tests.ops.postgres import free_port
 
 MOMENTS = (START + timedelta(minutes=15), START + timedelta(minutes=55))
 ASSETS = [*build_openf1_assets(retry_policy=None), silver_dbt_models, gold_dbt_models, gold_export]
@@ -59,6 +65,7 @@ class LiveRuns:
     batch: DataRoot
     leaderboards: list[list[tuple[int, str]]]
     views: list[LiveSnapshot | None]
+    generations: list[Path]  # a copy of the generation each poll published
 
 
 def _materialize(
@@ -102,7 +109,7 @@ def running_order(batch_root: Path, moment: datetime) -> list[tuple[int, str]]:
 def live_runs(tmp_path_factory: pytest.TempPathFactory, batch_root: Path) -> Iterator[LiveRuns]:
     base = tmp_path_factory.mktemp("live_runs")
     live, batch = make_root(base / "live"), make_root(base / "batch")
-    leaderboards, views = [], []
+    leaderboards, views, generations = [], [], []
     with pytest.MonkeyPatch.context() as env, dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, [PARTITION])
         env.setenv("F1_LAKEHOUSE_REPLAY_PACE", "1")
@@ -116,12 +123,16 @@ def live_runs(tmp_path_factory: pytest.TempPathFactory, batch_root: Path) -> Ite
             pairs = zip(board["position"], board["driver_number"], strict=True)
             leaderboards.append([(int(p), str(d)) for p, d in pairs])
             views.append(snapshot(live, PARTITION))
+            published = current_generation(live)
+            assert published is not None
+            generations.append(base / "published" / published.name)
+            shutil.copytree(published.path, generations[-1])
         env.setenv("F1_LAKEHOUSE_NOW", AFTER_THE_END.isoformat())
         compacted = {LIVE_TAG: "compact", LIVE_PARTITION_TAG: PARTITION}
         assert _materialize(live, instance, compacted).success
         env.delenv("F1_LAKEHOUSE_REPLAY_PACE")
         assert _materialize(batch, instance, None).success
-    yield LiveRuns(live, batch, leaderboards, views)
+    yield LiveRuns(live, batch, leaderboards, views, generations)
 
 
 def test_published_leaderboard_is_the_running_order_at_each_moment(
@@ -181,3 +192,45 @@ def test_the_live_view_shows_each_moments_running_order(live_runs: LiveRuns) -> 
         assert second["gap"].startswith("+"), second.to_dict()
         assert shown["compound"].notna().all()
     assert live_runs.views[0].generation != live_runs.views[1].generation  # type: ignore[union-attr]
+
+
+def _publish(root: DataRoot, generation: Path) -> None:
+    """Put a copy of a published generation in place the way the export does: folder first,
+    then the pointer, replaced atomically."""
+    base = exports_dir(root)
+    base.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(generation, base / generation.name)
+    (base / ".pointer.tmp").write_text(generation.name + "\n")
+    os.replace(base / ".pointer.tmp", base / POINTER)
+
+
+def test_the_live_view_updates_in_the_browser(live_runs: LiveRuns, tmp_path: Path) -> None:
+    """Two screenshots at two simulated moments: the page re-reads the newer generation on its
+    own (a Streamlit fragment), without a reload."""
+    driver = chrome()
+    root = make_root(tmp_path / "root")
+    _publish(root, live_runs.generations[0])
+    port = free_port()
+    env = {
+        **os.environ,
+        "F1_LAKEHOUSE_ROOT": str(root.path),
+        "F1_LAKEHOUSE_LIVE_VIEW_SECONDS": "1",
+    }
+    url = f"http://127.0.0.1:{port}"
+    first, second = (g.name for g in live_runs.generations)
+    try:
+        with server(streamlit_command(port=port), env, f"{url}/_stcore/health", tmp_path / "log"):
+            driver.get(f"{url}/?view=live&session={PARTITION}")
+            wait_for(driver, lambda d: f"Generation {first}" in page_text(d))
+            before = page_text(driver)
+            assert "Live · 2024-18-R" in before and "Data age" in before
+            screenshot(driver, "live-view-1")
+            _publish(root, live_runs.generations[1])
+            wait_for(driver, lambda d: f"Generation {second}" in page_text(d))
+            screenshot(driver, "live-view-2")
+            after = page_text(driver)
+    finally:
+        driver.quit()
+    leader_laps = [view.running_order["laps_completed"].iloc[0] for view in live_runs.views]  # type: ignore[union-attr]
+    assert leader_laps[0] < leader_laps[1]
+    assert before != after
