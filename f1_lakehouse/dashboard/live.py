@@ -21,24 +21,19 @@ from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import DataRoot, live_view_seconds
 from f1_lakehouse.read.published import NothingPublished, connect, generation
 
-# The running order: laps completed, the last lap and the gap to the leader (at the end of the
-# driver's last completed lap, against the leader's end of that lap; lapped cars by laps).
+# The running order: laps completed, the last lap, and the gap to the leader where the car
+# crossed the line last: its end of lap N against the leader's end of lap N; a car the leader
+# had passed the line ahead of by whole laps by then is that many laps down.
 RUNNING_ORDER_SQL = """
-with last_lap as (
-    select driver_number, max(lap_number) as lap
+with ends as (
+    select driver_number, lap_number, lap_end_utc, lap_time_ms, compound, tyre_age_laps
     from fact_laps where session_id = $session and lap_end_utc is not null
-    group by driver_number
 ),
-ends as (
-    select f.driver_number, f.lap_number, f.lap_end_utc, f.lap_time_ms, f.compound,
-        f.tyre_age_laps
-    from fact_laps as f
-    where f.session_id = $session
+last_lap as (
+    select driver_number, max(lap_number) as lap from ends group by driver_number
 ),
 leader as (
-    select l.driver_number, l.lap from leaderboard_rows as b
-    inner join last_lap as l using (driver_number)
-    where b.position = 1
+    select b.driver_number from leaderboard_rows as b where b.position = 1
 )
 select
     b.position,
@@ -49,12 +44,11 @@ select
     e.lap_time_ms as last_lap_ms,
     e.compound,
     e.tyre_age_laps,
-    case
-        when b.position = 1 then null
-        when b.laps_completed < (select lap from leader) then null
-        else epoch_ms(e.lap_end_utc) - epoch_ms(le.lap_end_utc)
-    end as gap_ms,
-    (select lap from leader) - b.laps_completed as laps_down
+    case when b.position = 1 then null
+        else epoch_ms(e.lap_end_utc) - epoch_ms(le.lap_end_utc) end as gap_ms,
+    (select count(*) from ends as x
+        where x.driver_number = (select driver_number from leader)
+        and x.lap_end_utc <= e.lap_end_utc) - l.lap as laps_down
 from leaderboard_rows as b
 left join driver_session_summary as d
     on d.session_id = $session and d.driver_number = b.driver_number
