@@ -103,7 +103,7 @@ dashboard: manifest init
 	$(BIN)/f1-lakehouse dashboard --port $(DASHBOARD_PORT)
 
 # Follow the recorded 2024 Singapore race live at LIVE_SPEED x (replay at pace, see README).
-LIVE_SPEED ?= 150
+LIVE_SPEED ?= 60
 live-demo: manifest init
 	F1_LAKEHOUSE_REPLAY_PACE=1 F1_LAKEHOUSE_NOW=2024-09-22T11:55:00Z F1_LAKEHOUSE_CLOCK_SPEED=$(LIVE_SPEED) \
 		F1_LAKEHOUSE_CLOCK_STARTED=$$(date +%s) F1_LAKEHOUSE_LIVE_LAG_SECONDS=0 \
