@@ -13,7 +13,7 @@
 {%- endmacro %}
 
 {#- Spark: the log is insert-only (a Parquet table takes no DELETE): a session's newest load
-    per model is its current one. -#}
+    per model is its current one (gold's readers of the log are not ported to Spark yet). -#}
 {% macro spark__forget_session_loads() -%}
     select 1
 {%- endmacro %}
