@@ -84,7 +84,8 @@ def test_every_gold_model_and_its_unit_tests_are_in_its_own_yml(manifest):
 
 def test_one_macro_per_file_named_after_it_and_generic_tests_in_tests_generic():
     """dbt's conventions: macros/**/<name>.sql defines the macro <name> (and at most its
-    dispatch default__<name>); generic data tests live in tests/generic/, one per file."""
+    dispatch default__<name>, then its spark__<name>); generic data tests live in tests/generic/,
+    one per file."""
     definition = re.compile(r"{%-?\s*(macro|test)\s+(\w+)\s*\(")
     macro_files = sorted((DBT_PROJECT_DIR / "macros").rglob("*.sql"))
     assert len(macro_files) >= 40
@@ -94,6 +95,11 @@ def test_one_macro_per_file_named_after_it_and_generic_tests_in_tests_generic():
         if found not in (
             [("macro", path.stem)],
             [("macro", path.stem), ("macro", f"default__{path.stem}")],
+            [
+                ("macro", path.stem),
+                ("macro", f"default__{path.stem}"),
+                ("macro", f"spark__{path.stem}"),
+            ],
         ):
             wrong[str(path.relative_to(DBT_PROJECT_DIR))] = found
     test_files = sorted((DBT_PROJECT_DIR / "tests" / "generic").glob("*.sql"))

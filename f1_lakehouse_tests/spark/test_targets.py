@@ -1,11 +1,14 @@
-"""The dbt targets beside DuckDB: `spark` matches the session the check starts, `databricks`
-parses offline (dbt-databricks in its own venv, `make databricks-venv`)."""
+"""The dbt targets beside DuckDB: `spark` matches the session the check starts and the real
+project parses for it, `databricks` parses offline (dbt-databricks in its own venv, `make
+databricks-venv`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -17,6 +20,8 @@ from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
 from f1_lakehouse.lib.spark.session import spark_conf
 
 DATABRICKS_DBT = REPO_ROOT / ".venv-databricks" / "bin" / "dbt"
+# dbt of the running venv: the spark extra (`make spark-install`) gives it dbt-spark
+VENV_DBT = Path(sys.executable).parent / "dbt"
 
 
 def _outputs(root: Path) -> dict[str, dict]:
@@ -71,6 +76,61 @@ def test_databricks_targets_write_one_catalog_per_environment(tmp_path: Path) ->
 def test_a_data_root_with_a_semicolon_is_refused_for_spark(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot contain ';'"):
         spark_conf(DataRoot(tmp_path / "a;b"))
+
+
+def _parse(dbt: Path, target: str, tmp_path: Path) -> dict:
+    """`dbt parse --target <target>` of a copy of the real project, offline; its manifest."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    env = {
+        **os.environ,
+        "F1_LAKEHOUSE_ROOT": str(tmp_path / "root"),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    result = subprocess.run(
+        [
+            str(dbt),
+            "parse",
+            "--target",
+            target,
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--no-partial-parse",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    return json.loads((project / "target" / "manifest.json").read_text())
+
+
+def test_dbt_parse_for_spark_succeeds_offline(tmp_path: Path) -> None:
+    """The real project parses for Spark (no session is started), and silver is incremental
+    there by insert_overwrite of session_id partitions; DuckDB's manifest keeps append."""
+    pytest.importorskip("dbt.adapters.spark", reason="dbt-spark missing: make spark-install")
+    manifest = _parse(VENV_DBT, "spark", tmp_path)
+    assert manifest["metadata"]["adapter_type"] == "spark"
+    silver = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "silver"
+    ]
+    assert len(silver) >= 10
+    for node in silver:
+        config = node["config"]
+        assert (config["incremental_strategy"], config["partition_by"]) == (
+            "insert_overwrite",
+            "session_id",
+        ), node["name"]
+    duckdb_manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    duckdb_silver = duckdb_manifest["nodes"]["model.f1_lakehouse.silver_laps"]["config"]
+    assert duckdb_silver["incremental_strategy"] == "append"
 
 
 @pytest.mark.skipif(

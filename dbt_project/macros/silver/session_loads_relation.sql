@@ -6,5 +6,15 @@
     Created by on-run-start: never by concurrent model transactions. -#}
 
 {% macro session_loads_relation() -%}
+    {{ return(adapter.dispatch('session_loads_relation')()) }}
+{%- endmacro %}
+
+{% macro default__session_loads_relation() -%}
     {{ return(api.Relation.create(database=target.database, schema='silver', identifier='session_loads', type='table')) }}
+{%- endmacro %}
+
+{#- Spark has no database above the schema (dbt-spark leaves target.database undefined);
+    dbt-databricks falls back here too and puts the schema in the target's catalog. -#}
+{% macro spark__session_loads_relation() -%}
+    {{ return(api.Relation.create(schema='silver', identifier='session_loads', type='table')) }}
 {%- endmacro %}
