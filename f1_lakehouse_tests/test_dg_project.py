@@ -49,6 +49,7 @@ def test_dg_list_defs_shows_every_asset_of_the_definitions(listed: dict):
     assert {sensor["name"] for sensor in listed["sensors"]} == {
         "race_weekend_sensor",
         "gold_after_silver_sensor",
+        "live_session_sensor",
     }
 
 
