@@ -95,7 +95,7 @@ def laps_done(rows: Sequence[dict[str, Any]], now: datetime) -> dict[Any, int]:
     """Per driver, the number of the last lap completed before `now`."""
     done: dict[Any, int] = {}
     for row in rows:
-        start, duration = _instant(row.get("date_start")), row.get("lap_duration")
+        start, duration = instant(row.get("date_start")), row.get("lap_duration")
         if start is None or duration is None:
             continue
         if start + timedelta(seconds=float(duration)) < now:
@@ -123,11 +123,12 @@ def date_filter(now: datetime) -> tuple[str, str, str]:
 
 
 def _before(value: Any, now: datetime) -> bool:
-    instant = _instant(value)
-    return instant is not None and instant < now
+    when = instant(value)
+    return when is not None and when < now
 
 
-def _instant(value: Any) -> datetime | None:
+def instant(value: Any) -> datetime | None:
+    """An OpenF1 date string as an instant, or None (missing or unreadable)."""
     if not isinstance(value, str):
         return None
     try:

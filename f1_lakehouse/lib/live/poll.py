@@ -193,12 +193,7 @@ def _fetch_window(
             parts.append(part)
         table = pa.concat_tables(parts) if parts else bronze_schema(endpoint).empty_table()
         return table, drift, len(drivers)
-    params = [
-        (name, value)
-        for name, value in window_params(session.session_key, 0, window)
-        if name != "driver_number"
-    ]
-    table, drift = client.get_table(endpoint, params)
+    table, drift = client.get_table(endpoint, window_params(session.session_key, None, window))
     return table, drift, 1
 
 

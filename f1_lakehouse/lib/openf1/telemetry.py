@@ -100,9 +100,12 @@ def time_windows(
     return [(None, edges[0]), *pairwise(edges), (edges[-1], None)]
 
 
-def window_params(session_key: int, driver: int, window: Window) -> list[tuple[str, object]]:
-    """Query filters of one driver-window request (dates as naive UTC, as OpenF1 documents)."""
-    params: list[tuple[str, object]] = [("session_key", session_key), ("driver_number", driver)]
+def window_params(session_key: int, driver: int | None, window: Window) -> list[tuple[str, object]]:
+    """Query filters of one window request, for one driver or (None) all of them; dates as
+    naive UTC, as OpenF1 documents."""
+    params: list[tuple[str, object]] = [("session_key", session_key)]
+    if driver is not None:
+        params.append(("driver_number", driver))
     lo, hi = window
     if lo is not None:
         params.append(("date>=", _naive_utc(lo)))

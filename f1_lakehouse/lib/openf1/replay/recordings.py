@@ -27,8 +27,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from f1_lakehouse.lib.live.pace import SessionClock, date_filter, release
-from f1_lakehouse.lib.openf1.dates import DateParseError, parse_openf1_date, repair_missing_dates
+from f1_lakehouse.lib.live.pace import SessionClock, date_filter, instant, release
+from f1_lakehouse.lib.openf1.dates import repair_missing_dates
 from f1_lakehouse.lib.openf1.replay.encoding import (
     Piece,
     dumps,
@@ -158,7 +158,7 @@ class ReplayData:
         return [row for row in self._json_rows(endpoint) if row_matches(row, keys)]
 
     def _session_end(self, filters: Sequence[Filter]) -> datetime | None:
-        ends = [_instant(s.get("date_end")) for s in self._session_rows("sessions", filters)]
+        ends = [instant(s.get("date_end")) for s in self._session_rows("sessions", filters)]
         known = [end for end in ends if end is not None]
         return max(known) if known else None
 
@@ -234,10 +234,3 @@ def _stem(path: Path) -> str:
 def _driver_order(path: Path) -> tuple[int, str]:
     match = _DRIVER_FILE_RE.fullmatch(path.name)
     return (int(match["driver"]) if match else 1 << 30, path.name)
-
-
-def _instant(value: Any) -> datetime | None:
-    try:
-        return parse_openf1_date(str(value))
-    except DateParseError:
-        return None
