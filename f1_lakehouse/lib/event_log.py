@@ -14,12 +14,15 @@ the file the UI's live run log watches (`SqliteEventLogStorageWatchdog`), so the
 
 The rows are the ones `SqliteEventLogStorage.store_event` writes, in the same order: the event in
 the run's shard, its mirror in the index shard (whose id is the asset record's storage id), the
-asset event tags, the asset key row, and for planned asset checks their execution row.
+asset event tags, the asset key row (one insert-or-update per asset and batch, the row the
+events one by one would leave), and for planned asset checks their execution row.
 
 Relies on these Dagster internals (checked against dagster 1.13.27; re-check on an upgrade):
 `SqliteEventLogStorage.run_connection` / `index_connection` (a connection that has begun a
 transaction, under a non-reentrant lock: never nest two), `SqlEventLogStorage.prepare_insert_event`,
-`_store_asset_event_tags`, `_store_asset_event`, `store_asset_check_event`, the event type sets
+`_store_asset_event_tags`, `_get_asset_entry_values` and
+`_has_asset_key_index_cols_on_connection` (what `_store_asset_event` writes to `AssetKeyTable`,
+done here once per asset of a batch), `store_asset_check_event`, the event type sets
 `ASSET_EVENTS` / `ASSET_CHECK_EVENTS` of `dagster._core.events`, and
 `SqliteEventLogStorage.from_config_value` (which names its own class, so it is overridden here).
 """
@@ -30,14 +33,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy.exc as db_exc
 from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, DagsterEventType
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log import SqliteEventLogStorage
+from dagster._core.storage.event_log.schema import AssetKeyTable
 from dagster._core.storage.sqlalchemy_compat import db_result
 from dagster._serdes import ConfigurableClassData
+from sqlalchemy.engine import Connection
 
 # What a batch may hold to be written here; anything else goes through `store_event`.
 _BATCHED_TYPES = frozenset(ASSET_EVENTS) | {DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED}
+
+
+AssetEvents = list[tuple[EventLogEntry, int]]  # each event with its id in the index shard
 
 
 def _batchable(event: EventLogEntry) -> bool:
@@ -80,7 +89,7 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
             for statement in statements:
                 conn.execute(statement)
 
-        asset_events: list[tuple[EventLogEntry, int]] = []
+        asset_events: AssetEvents = []
         check_events: list[tuple[EventLogEntry, int]] = []
         with self.index_transaction() as conn:
             for event, statement in zip(events, statements, strict=True):
@@ -99,8 +108,30 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
                 self._store_asset_event_tags(
                     conn, [event for event, _ in asset_events], [i for _, i in asset_events]
                 )
-                for event, event_id in asset_events:
-                    self._store_asset_event(conn, event, event_id)
+                self._store_asset_rows(conn, asset_events)
         # Opens its own index connection: after the one above is closed (the lock is not reentrant).
         for event, event_id in check_events:
             self.store_asset_check_event(event, event_id)
+
+    def _store_asset_rows(self, conn: Connection, asset_events: AssetEvents) -> None:
+        """The asset key rows `_store_asset_event` leaves after the batch's events one by one,
+        with one insert-or-update per asset: each of its updates sets columns to constants, so
+        applying a key's values merged in order (later ones win) leaves the same row."""
+        has_index_cols = self._has_asset_key_index_cols_on_connection(conn)
+        merged: dict[str, dict[str, Any]] = {}
+        for event, event_id in asset_events:
+            asset_key = event.dagster_event.asset_key if event.dagster_event else None
+            if asset_key is None:
+                continue
+            values = self._get_asset_entry_values(event, event_id, has_index_cols)
+            if values:
+                merged.setdefault(asset_key.to_string(), {}).update(values)
+        for asset_key, values in merged.items():
+            try:
+                conn.execute(AssetKeyTable.insert().values(asset_key=asset_key, **values))
+            except db_exc.IntegrityError:
+                conn.execute(
+                    AssetKeyTable.update()
+                    .values(**values)
+                    .where(AssetKeyTable.c.asset_key == asset_key)
+                )
