@@ -102,7 +102,7 @@ def report(label: str, n: int, samples: list[Measurement], note: str = "") -> fl
     in_steps = sum(steps.values())
     print(
         f"{label:<44} median {wall:6.1f} s (runs: {runs}; CPU {cpu})  t/N {wall / n:5.2f} s  "
-        f"outside steps {wall - in_steps:5.1f} s (runs: {outside})  "
+        f"outside steps {middle.wall_s - in_steps:5.1f} s (runs: {outside})  "
         f"peak RSS {middle.peak_rss_mb:.0f} MB {note}",
         flush=True,
     )
