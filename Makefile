@@ -10,6 +10,10 @@ export PATH := $(BIN):$(PATH)
 export F1_LAKEHOUSE_SOURCE ?= replay
 export F1_LAKEHOUSE_ROOT ?= $(CURDIR)/.lakehouse
 export DAGSTER_HOME ?= $(F1_LAKEHOUSE_ROOT)/dagster_home
+# Dagster hands planned and partitioned-materialisation events to the event log in batches of
+# up to this many (0: one at a time); f1_lakehouse/lib/event_log.py stores a batch in one
+# transaction. Read by Dagster itself, so it is set here rather than in settings.py.
+export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 

@@ -6,15 +6,20 @@ manifest check included. N = 100 cannot be recorded sessions (there are 12): it 
 12 recorded sessions' FastF1 bronze under SYNTHETIC keys (seasons 2090+, same session codes;
 files hard-linked, row contents unchanged) and backfills silver over the range, then gold —
 the FastF1 step is not in it (nothing to fetch for a synthetic key), which the output says.
-Each figure also shows how much of the wall time lies outside the steps.
+Each figure also shows how much of the wall time lies outside the steps, and CPU time beside wall.
 
-    python bench/backfill_scaling.py [--runs 3] [--replicated 100]
+`--batch-ab` measures only the 12-session backfill, alternating fresh-root runs with Dagster's
+event batching off (`DAGSTER_EVENT_BATCH_SIZE=0`: every event stored on its own, as before
+f1_lakehouse/lib/event_log.py) and on (the Makefile's batch size).
+
+    python bench/backfill_scaling.py [--runs 3] [--replicated 100] [--batch-ab]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -39,16 +44,27 @@ TOTAL_TARGET_S = 17.0  # 12 sessions + gold
 OUTSIDE_TARGET_S = 5.0
 
 
-def make_backfill(root: Root, sessions: list[str]) -> Measurement:
+def make_backfill(
+    root: Root, sessions: list[str], event_batch_size: str | None = None
+) -> Measurement:
+    if event_batch_size is not None:  # else the Makefile's (or the caller's environment's)
+        root.env["DAGSTER_EVENT_BATCH_SIZE"] = event_batch_size
     return root.run(["make", "-s", "-C", str(REPO), "backfill", f"SESSIONS={' '.join(sessions)}"])
 
 
+# Dagster writes a step over a minute as "1m23s", which `breakdown` does not read.
+_LONG_STEP_RE = re.compile(r'Finished execution of step "([^"]+)" in (\d+)m([0-9.]+)s\.')
+
+
 def steps_seconds(result: Measurement) -> dict[str, float]:
-    return {
+    steps = {
         part.removeprefix("step "): seconds
         for part, seconds in breakdown(result.output, result.wall_s)
         if part.startswith("step ")
     }
+    for step in _LONG_STEP_RE.finditer(result.output):
+        steps[step.group(1)] = 60 * int(step.group(2)) + float(step.group(3))
+    return steps
 
 
 def synthetic_keys(count: int) -> list[tuple[str, str]]:
@@ -80,11 +96,14 @@ def report(label: str, n: int, samples: list[Measurement], note: str = "") -> fl
     wall = statistics.median(s.wall_s for s in samples)
     middle = min(samples, key=lambda s: abs(s.wall_s - wall))
     runs = ", ".join(f"{s.wall_s:.1f}" for s in samples)
+    cpu = ", ".join(f"{s.cpu_s:.1f}" for s in samples)
+    outside = ", ".join(f"{s.wall_s - sum(steps_seconds(s).values()):.1f}" for s in samples)
     steps = steps_seconds(middle)
     in_steps = sum(steps.values())
     print(
-        f"{label:<44} median {wall:6.1f} s (runs: {runs})  t/N {wall / n:5.2f} s  "
-        f"outside steps {wall - in_steps:5.1f} s  peak RSS {middle.peak_rss_mb:.0f} MB {note}",
+        f"{label:<44} median {wall:6.1f} s (runs: {runs}; CPU {cpu})  t/N {wall / n:5.2f} s  "
+        f"outside steps {middle.wall_s - in_steps:5.1f} s (runs: {outside})  "
+        f"peak RSS {middle.peak_rss_mb:.0f} MB {note}",
         flush=True,
     )
     for step, seconds in steps.items():
@@ -92,12 +111,28 @@ def report(label: str, n: int, samples: list[Measurement], note: str = "") -> fl
     return wall
 
 
+def batch_ab(runs: int) -> None:
+    """The 12-session backfill with event batching off, then on, alternating (fresh roots)."""
+    sizes = {"off (DAGSTER_EVENT_BATCH_SIZE=0)": "0", "on (the Makefile's size)": None}
+    samples: dict[str, list[Measurement]] = {label: [] for label in sizes}
+    for _ in range(runs):
+        for label, size in sizes.items():
+            with Root() as root:
+                samples[label].append(make_backfill(root, RECORDED, size))
+    for label, measured in samples.items():
+        report(f"12 sessions + gold, batching {label}", 12, measured)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--replicated", type=int, default=100)
+    parser.add_argument("--batch-ab", action="store_true", help="12 sessions: batching off/on")
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    if args.batch_ab:
+        batch_ab(args.runs)
+        return
     per_session = {}
     for n, sessions in ((1, RECORDED[:1]), (12, RECORDED)):
         samples = []

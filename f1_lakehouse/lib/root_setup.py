@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from contextlib import suppress
 from pathlib import Path
@@ -141,6 +142,39 @@ def check_writable(path: Path) -> None:
             probe.unlink(missing_ok=True)
 
 
+EVENT_LOG_MODULE = "f1_lakehouse.lib.event_log"
+_EVENT_LOG_BLOCK = re.compile(
+    rf"^event_log_storage:\n  module: {re.escape(EVENT_LOG_MODULE)}\n(?:  .*\n)*", re.MULTILINE
+)
+
+
+def event_log_block(root: DataRoot) -> str:
+    """The instance's event log: Dagster's SQLite one, in its default folder, writing a batch of
+    events in one transaction (f1_lakehouse/lib/event_log.py). `base_dir` must be absolute."""
+    base_dir = json.dumps(str((root.dagster_home / "history" / "runs").resolve()))
+    return (
+        f"event_log_storage:\n  module: {EVENT_LOG_MODULE}\n"
+        f"  class: BatchedSqliteEventLogStorage\n  config:\n    base_dir: {base_dir}\n"
+    )
+
+
+def _set_event_log_storage(dagster_yaml: Path, root: DataRoot) -> bool:
+    """Add the event log block to an instance config that names no storage of its own, or point
+    ours at this root again (a root adopted on another mount path); True if the file changed."""
+    text = dagster_yaml.read_text()
+    block = event_log_block(root)
+    if _EVENT_LOG_BLOCK.search(text):
+        updated = _EVENT_LOG_BLOCK.sub(lambda _: block, text, count=1)
+    elif re.search(r"^(storage|event_log_storage|run_storage|schedule_storage):", text, re.M):
+        return False  # the user chose the storage: leave it
+    else:
+        updated = text.rstrip("\n") + "\n\n" + block
+    if updated == text:
+        return False
+    dagster_yaml.write_text(updated)
+    return True
+
+
 def init_root(root: DataRoot, require_mount: bool, allow_ram: bool = False) -> list[str]:
     """Create bronze/ cache/ warehouse/ dagster_home/ and the marker; return findings."""
     findings: list[str] = []
@@ -158,6 +192,8 @@ def init_root(root: DataRoot, require_mount: bool, allow_ram: bool = False) -> l
         if not dagster_yaml.exists():
             dagster_yaml.write_text((REPO_ROOT / "dagster.yaml").read_text())
             findings.append(f"wrote {dagster_yaml}")
+        if _set_event_log_storage(dagster_yaml, root):
+            findings.append(f"batched event log storage in {dagster_yaml}")
         _write_marker(root, require_mount)
     except OSError as exc:
         raise DataRootError(f"cannot write under the data root {root.path}: {exc}") from exc
