@@ -51,22 +51,27 @@ FASTF1_KEYS = [
     "2021-14-FP2",
 ]
 RECORDED = [*FASTF1_KEYS, SOURCE_KEY]
-ROUNDS_PER_SEASON = 90  # synthetic seasons 2090 to 2098; 2099 is for the sessions being added
+# gold's contract: season 1950..2100, round 1..30. The history's synthetic seasons end at 2098
+# (2099 is for the sessions being added) and start as low as 1,000 sessions need (2074).
+ROUNDS_PER_SEASON = 30
+LAST_SEASON = 2098
 RATIO_TARGET = 1.3
 RSS_TARGET_MB = 1024
 P95_TARGET_MS = 100.0
 
 
 def copies(count: int) -> list[tuple[str, int, int, str]]:
-    """(synthetic key, season, round, recorded key) for `count` copies of the recorded mix."""
+    """(synthetic key, season, round, recorded key) for `count` copies of the recorded mix; a
+    copy's sessions of one recorded event share a synthetic round."""
     events = sorted({key.rsplit("-", 1)[0] for key in RECORDED})
+    copies_needed = -(-count // len(RECORDED))
+    first_season = LAST_SEASON - (copies_needed * len(events) - 1) // ROUNDS_PER_SEASON
     rows = []
     for index in range(count):
         copy, source = divmod(index, len(RECORDED))
         key = RECORDED[source]
         event = copy * len(events) + events.index(key.rsplit("-", 1)[0])
-        season, round_ = 2090 + event // ROUNDS_PER_SEASON, event % ROUNDS_PER_SEASON + 1
-        assert season <= 2098, f"{count} copies do not fit the synthetic seasons"
+        season, round_ = first_season + event // ROUNDS_PER_SEASON, event % ROUNDS_PER_SEASON + 1
         rows.append((f"{season}-{round_:02d}-{key.rsplit('-', 1)[1]}", season, round_, key))
     return rows
 
