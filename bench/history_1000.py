@@ -5,8 +5,9 @@ dashboard's and the HTTP API's query p50/p95 at N = 1,000.
 Running the pipeline 1,000 times is out of reach (~20 s a session idle), so the history is
 REPLICATED in the warehouse: the recorded mix (the demo's 7 FastF1 sessions, landed by
 `make backfill`, and the OpenF1 telemetry race 2024-18-R) is copied, table by table in silver,
-under SYNTHETIC keys (seasons 2090 to 2098, each event's sessions keeping their codes and sharing
-a round), with `session_id`, `season` and `round` rewritten and every other value unchanged,
+under SYNTHETIC keys (seasons 2074 to 2098, not 2090+ as in history_scaling.py: gold's
+contract allows rounds 1 to 30 and seasons to 2100; an event's sessions keep their codes and
+share a round), with `session_id`, `season` and `round` rewritten and every other value unchanged,
 plus the silver load log, so gold's incremental models see the copies as loaded. One in eight
 sessions is the telemetry race, so N = 1,000 holds 125 telemetry sessions (~184 M car and
 location rows). Snapshots and gold are then built by the pipeline (`dagster asset materialize
