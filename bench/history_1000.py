@@ -37,6 +37,7 @@ from harness import (
     machine,
     median_of,
     report,
+    report_breakdown,
 )
 from history_scaling import SOURCE_KEY, gold_query_latency, replicate
 
@@ -224,6 +225,7 @@ def add_session(root: Root, key: str, runs: int, held: int) -> Measurement:
     root.register([key])
     result, samples = median_of(runs, lambda: root.materialize(SILVER_TO_GOLD, key))
     report(f"add session N+1 with telemetry, N = {held}", result, samples)
+    report_breakdown(samples)
     return result
 
 
