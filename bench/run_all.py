@@ -12,6 +12,7 @@ BENCHES = [
     "openf1_live_pull.py",
     "openf1_telemetry.py",
     "history_scaling.py",
+    "history_1000.py",
 ]
 
 if __name__ == "__main__":
