@@ -38,6 +38,13 @@ if TYPE_CHECKING:
 
 DUCKDB_TARGET = "dev"
 SPARK_TARGET = "spark"
+# Tests that cannot run on Spark yet, left out of its test phase (and listed in the report).
+SPARK_UNRUNNABLE_TESTS = {
+    "sector_sum_matches_lap_time_silver_laps_5": (
+        "its `where` config becomes `from <table> where (<filter>)`, which Spark (ANSI off) "
+        "parses as a table alias `where` with a column list (macros/dbt/get_where_subquery.sql)"
+    ),
+}
 
 
 class SparkCheckError(RuntimeError):
@@ -120,6 +127,7 @@ class CheckReport:
             + (", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) or "none")
         )
         lines += [f"  {test.status}: {test.name}: {test.message}" for test in self.failed_tests]
+        lines += [f"  left out: {name}: {why}" for name, why in SPARK_UNRUNNABLE_TESTS.items()]
         lines.append(f"whole check: {self.total_seconds:.1f} s; differing rows: {self.differing}")
         return "\n".join(lines)
 
@@ -325,12 +333,22 @@ def run_check(
         project_dir,
         SPARK_TARGET,
         # a test whose other parents are not built here (gold's tests of silver keys) is left out
-        ["test", "--select", *select, "--indirect-selection", "buildable"],
+        [
+            "test",
+            "--select",
+            *select,
+            "--indirect-selection",
+            "buildable",
+            "--exclude",
+            *SPARK_UNRUNNABLE_TESTS,
+        ],
         scratch,
         failures_allowed=True,
     )
     report.tests = [
-        SparkTestResult(r.node.name, str(r.status), str(r.message or "")) for r in tests
+        SparkTestResult(r.node.name, str(r.status), str(r.message or ""))
+        for r in tests
+        if str(r.node.resource_type) in ("test", "unit_test")
     ]
     report.tests_seconds = time.monotonic() - clock
     report.total_seconds = time.monotonic() - started
