@@ -7,10 +7,13 @@
     {%- set selected = ['session_id', 'season', 'round', 'session_code', 'driver_number', 'sample_utc'] + columns -%}
     select {{ selected | join(', ') }}, source
     from (
-        select {{ selected | join(', ') }}, 'fastf1' as source, 1 as source_rank from {{ fastf1 }}
-        union all
-        select {{ selected | join(', ') }}, 'openf1' as source, 2 as source_rank from {{ openf1 }}
-    ) as samples
-    where driver_number is not null and sample_utc is not null
-    qualify {{ one_source_per_session(['session_id', 'driver_number', 'sample_utc']) }}
+        select *, {{ one_source_per_session(['session_id', 'driver_number', 'sample_utc']) }} as is_chosen
+        from (
+            select {{ selected | join(', ') }}, 'fastf1' as source, 1 as source_rank from {{ fastf1 }}
+            union all
+            select {{ selected | join(', ') }}, 'openf1' as source, 2 as source_rank from {{ openf1 }}
+        ) as samples
+        where driver_number is not null and sample_utc is not null
+    ) as ranked
+    where is_chosen
 {%- endmacro %}

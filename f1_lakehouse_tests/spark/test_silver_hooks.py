@@ -1,6 +1,7 @@
 """The silver hooks on Spark: a tiny incremental model with the project's silver config and
 hook macros, built whole and then again for one session, keeps one copy of each session (the
-re-run session replaced by insert_overwrite) and logs every load (the log is insert-only there)."""
+re-run session replaced by insert_overwrite) and logs every load (the log is insert-only there);
+a re-run session that now yields no rows is emptied, not kept."""
 
 from __future__ import annotations
 
@@ -21,13 +22,13 @@ pytestmark = pytest.mark.spark
 MODEL = """
 select session_id, n + {{ var('bump', 0) }} as n
 from (values ('2018-04-R', 1), ('2023-04-Q', 2)) as t(session_id, n)
-where {{ session_filter('session_id') }}
+where {{ session_filter('session_id') }} and session_id not in ({{ var('gone', "''") }})
 """
 
 
 def _project(tmp_path: Path) -> Path:
     project = tmp_path / "hooks_project"
-    for folder in ("silver", "partitions"):
+    for folder in ("silver", "partitions", "cross_engine", "bronze"):
         shutil.copytree(DBT_PROJECT_DIR / "macros" / folder, project / "macros" / folder)
     (project / "models" / "silver").mkdir(parents=True)
     (project / "models" / "silver" / "m.sql").write_text(MODEL)
@@ -92,3 +93,17 @@ def test_a_rerun_session_is_replaced_once_and_every_load_is_logged(tmp_path: Pat
         " where model = 'm' group by session_id order by session_id"
     ).collect()
     assert [tuple(r) for r in loads] == [("2018-04-R", 2), ("2023-04-Q", 1)]
+
+
+def test_a_rerun_session_that_yields_no_rows_is_emptied(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    spark, _ = spark_session(DataRoot(tmp_path / "root"))
+    _run(project, {})
+    # the re-run's sessions: one now yields nothing, the other is replaced
+    _run(project, {"session_keys": ["2018-04-R", "2023-04-Q"], "bump": 10, "gone": "'2018-04-R'"})
+    rows = spark.sql("select session_id, n from silver.m order by session_id").collect()
+    assert [tuple(r) for r in rows] == [("2023-04-Q", 12)]
+    # a run of every session replaces the whole table, as DuckDB's delete of every row does
+    _run(project, {"bump": 20, "gone": "'2023-04-Q'"})
+    rows = spark.sql("select session_id, n from silver.m order by session_id").collect()
+    assert [tuple(r) for r in rows] == [("2018-04-R", 21)]

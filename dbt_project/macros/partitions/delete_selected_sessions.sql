@@ -1,4 +1,25 @@
 {#- Incremental silver replaces the selected sessions whole: delete them, then append them. -#}
 {% macro delete_selected_sessions() -%}
+    {{ return(adapter.dispatch('delete_selected_sessions')()) }}
+{%- endmacro %}
+
+{% macro default__delete_selected_sessions() -%}
     {{ delete_sessions_where(session_filter('session_id')) }}
+{%- endmacro %}
+
+{#- Spark: insert_overwrite replaces only the session_id partitions the run writes, so a re-run
+    session that now yields no rows would keep its old rows: drop the run's partitions first
+    (all of them on a run of every session, as DuckDB deletes every row then). A Parquet table
+    takes no DELETE; a partition that does not exist is no error. Unlike DuckDB's delete, the
+    drop is not in one transaction with the write. -#}
+{% macro spark__delete_selected_sessions() -%}
+    {%- set keys = selected_session_keys() -%}
+    {%- if is_incremental() and keys | length > 0 -%}
+        alter table {{ this }} drop if exists
+        {%- for key in keys %} partition (session_id = '{{ key }}'){% if not loop.last %},{% endif %}{% endfor %}
+    {%- elif is_incremental() -%}
+        truncate table {{ this }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
 {%- endmacro %}

@@ -2,13 +2,13 @@
 {% macro base_points(season, code, position) -%}
     case
         when {{ code }} = 'R' and {{ season }} >= 2010 then
-            coalesce(list_extract([25, 18, 15, 12, 10, 8, 6, 4, 2, 1], {{ position }}), 0)
+            coalesce({{ literal_list_element([25, 18, 15, 12, 10, 8, 6, 4, 2, 1], position) }}, 0)
         when {{ code }} = 'R' and {{ season }} >= 2003 then
-            coalesce(list_extract([10, 8, 6, 5, 4, 3, 2, 1], {{ position }}), 0)
+            coalesce({{ literal_list_element([10, 8, 6, 5, 4, 3, 2, 1], position) }}, 0)
         when {{ code }} = 'S' and {{ season }} = 2021 then
-            coalesce(list_extract([3, 2, 1], {{ position }}), 0)
+            coalesce({{ literal_list_element([3, 2, 1], position) }}, 0)
         when {{ code }} = 'S' and {{ season }} >= 2022 then
-            coalesce(list_extract([8, 7, 6, 5, 4, 3, 2, 1], {{ position }}), 0)
+            coalesce({{ literal_list_element([8, 7, 6, 5, 4, 3, 2, 1], position) }}, 0)
         else 0
     end
 {%- endmacro %}

@@ -10,7 +10,7 @@
             then 'did_not_qualify'
         when lower({{ status }}) = 'finished' and {{ laps }} < {{ winner_laps }} then 'lapped'
         when lower({{ status }}) = 'finished' then 'finished'
-        when lower({{ status }}) = 'lapped' or regexp_matches({{ status }}, '^\+[0-9]+ Laps?$') then 'lapped'
+        when lower({{ status }}) = 'lapped' or {{ regexp_search(status, "'^\+[0-9]+ Laps?$'") }} then 'lapped'
         else 'retired'
     end
 {%- endmacro %}

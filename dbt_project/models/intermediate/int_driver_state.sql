@@ -24,7 +24,11 @@ islands as (
     -- same versions on every build, and dim_drivers' tests catch them.
     select
         *,
-        sum(changed) over (w rows between unbounded preceding and current row) as island
+        sum(changed) over (
+            partition by driver_key
+            order by session_start_utc, session_id, team_name, driver_number, full_name
+            rows between unbounded preceding and current row
+        ) as island
     from (
         select
             *,
@@ -39,32 +43,30 @@ islands as (
             partition by driver_key
             order by session_start_utc, session_id, team_name, driver_number, full_name
         )
-    )
-    window w as (
-        partition by driver_key
-        order by session_start_utc, session_id, team_name, driver_number, full_name
-    )
+    ) as changes
 ),
 
 states as (
     select
         driver_key,
         island,
-        arg_max(driver_number, session_start_utc) as driver_number,
-        arg_max(team_name, session_start_utc) as team_name,
-        arg_max(team_id, session_start_utc) as team_id,
-        arg_max(full_name, session_start_utc) as full_name,
-        arg_max(abbreviation, session_start_utc) as abbreviation,
-        arg_max(country_code, session_start_utc) as country_code,
+        {#- the newest non-null value (max_by on Spark keeps a null one: skip nulls as DuckDB does) #}
+        {%- for column in ['driver_number', 'team_name', 'team_id', 'full_name', 'abbreviation', 'country_code'] %}
+        max_by({{ column }}, case when {{ column }} is not null then session_start_utc end) as {{ column }},
+        {%- endfor %}
         min(session_start_utc) as state_since_utc,
-        arg_min(session_id, session_start_utc) as state_since_session_id,
+        min_by(session_id, session_start_utc) as state_since_session_id,
         max(session_start_utc) as last_seen_utc
     from islands
     group by driver_key, island
 )
 
 select
-    * exclude (island),
+    driver_key,
+    {%- for column in ['driver_number', 'team_name', 'team_id', 'full_name', 'abbreviation',
+        'country_code', 'state_since_utc', 'state_since_session_id', 'last_seen_utc'] %}
+    {{ column }},
+    {%- endfor %}
     -- a state holds until the first session of the next one
     lead(state_since_utc) over (partition by driver_key order by island) as state_until_utc
 from states

@@ -5,16 +5,21 @@
     'country_code', 'team_name', 'team_color', 'headshot_url'] %}
 with fastf1 as (
     select
-        * replace (
-            -- FastF1 falls back to "nan" (or nothing) where Ergast has no entry yet
-            nullif(nullif(driver_id, 'nan'), '') as driver_id,
-            nullif(team_color, '') as team_color
-        )
+        {%- for column in columns %}
+        {%- if column == 'driver_id' %}
+        -- FastF1 falls back to "nan" (or nothing) where Ergast has no entry yet
+        nullif(nullif(driver_id, 'nan'), '') as driver_id
+        {%- elif column == 'team_color' %}
+        nullif(team_color, '') as team_color
+        {%- else %}
+        {{ column }}
+        {%- endif %}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from {{ ref('stg_fastf1__results') }}
 ),
 
 openf1 as (
-    select *, null::varchar as driver_id from {{ ref('stg_openf1__drivers') }}
+    select *, null::string as driver_id from {{ ref('stg_openf1__drivers') }}
 ),
 
 unioned as (
@@ -45,6 +50,9 @@ select
     upper(team_color) as team_color,
     headshot_url,
     source
-from unioned
-where driver_number is not null
-qualify {{ one_source_per_session(['session_id', 'driver_number']) }}
+from (
+    select *, {{ one_source_per_session(['session_id', 'driver_number']) }} as is_chosen
+    from unioned
+    where driver_number is not null
+) as ranked
+where is_chosen

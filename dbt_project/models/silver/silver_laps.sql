@@ -15,6 +15,9 @@
     'speed_st_kph', 'is_personal_best', 'compound', 'tyre_life', 'fresh_tyre', 'stint',
     'track_status', 'position', 'is_deleted', 'deleted_reason', 'is_fastf1_generated',
     'is_accurate'] %}
+{#- with_deletions: the conformed laps with the deletion facts and UTC times derived -#}
+{%- set with_deletions_columns = columns | reject('in', ['is_deleted', 'deleted_reason', 'lap_start_utc']) | list
+    + ['source', 'lap_start_utc', 'is_deleted', 'deleted_source', 'deleted_reason', 'lap_end_utc'] %}
 with fastf1 as (
     select
         *,
@@ -45,14 +48,14 @@ openf1 as (
         null::bigint as pit_out_session_time_ms,
         null::double as speed_fl_kph,
         null::boolean as is_personal_best,
-        null::varchar as compound,
+        null::string as compound,
         null::bigint as tyre_life,
         null::boolean as fresh_tyre,
         null::bigint as stint,
-        null::varchar as track_status,
+        null::string as track_status,
         null::bigint as position,
         null::boolean as is_deleted,
-        null::varchar as deleted_reason,
+        null::string as deleted_reason,
         false as is_fastf1_generated,
         -- OpenF1 has no accuracy flag: a lap with a time and all three sectors is usable
         l.lap_time_ms is not null and l.sector1_time_ms is not null
@@ -68,10 +71,15 @@ unioned as (
 ),
 
 conformed as (
-    select * exclude (source_rank)
-    from unioned
-    where driver_number is not null and lap_number is not null
-    qualify {{ one_source_per_session(['session_id', 'driver_number', 'lap_number']) }}
+    select {{ columns | join(', ') }}, source
+    from (
+        select
+            *,
+            {{ one_source_per_session(['session_id', 'driver_number', 'lap_number']) }} as is_chosen
+        from unioned
+        where driver_number is not null and lap_number is not null
+    ) as ranked
+    where is_chosen
 ),
 
 race_control as (
@@ -91,14 +99,17 @@ race_control_sessions as (
 
 with_deletions as (
     select
-        l.* exclude (is_deleted, deleted_reason, lap_start_utc),
+        {%- for column in columns if column not in ['is_deleted', 'deleted_reason', 'lap_start_utc'] %}
+        l.{{ column }},
+        {%- endfor %}
+        l.source,
         -- FastF1 dates a lap's start only with car telemetry; its session time, through t0,
         -- dates it too (not where the feed's start is not before its end: no start then)
         coalesce(
             l.lap_start_utc,
             case when l.lap_end_session_time_ms is null
                 or l.lap_start_session_time_ms < l.lap_end_session_time_ms
-            then t.timing_t0_utc + to_milliseconds(l.lap_start_session_time_ms) end
+            then {{ timestamp_add_ms('t.timing_t0_utc', 'l.lap_start_session_time_ms') }} end
         ) as lap_start_utc,
         case
             when l.is_deleted is not null then l.is_deleted
@@ -113,8 +124,8 @@ with_deletions as (
         -- when the lap was completed: FastF1 stamps it in session time (dated through the
         -- session's t0), OpenF1 dates the lap's start
         coalesce(
-            t.timing_t0_utc + to_milliseconds(l.lap_end_session_time_ms),
-            l.lap_start_utc + to_milliseconds(l.lap_time_ms),
+            {{ timestamp_add_ms('t.timing_t0_utc', 'l.lap_end_session_time_ms') }},
+            {{ timestamp_add_ms('l.lap_start_utc', 'l.lap_time_ms') }},
             lead(l.lap_start_utc) over (
                 partition by l.session_id, l.driver_number order by l.lap_number)
         ) as lap_end_utc
@@ -127,7 +138,9 @@ with_deletions as (
 )
 
 select
-    * exclude (is_personal_best, position),
+    {%- for column in with_deletions_columns if column not in ['is_personal_best', 'position'] %}
+    {{ column }},
+    {%- endfor %}
     coalesce(
         is_personal_best,
         lap_time_ms is not null and is_deleted is not true

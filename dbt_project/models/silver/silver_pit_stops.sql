@@ -30,7 +30,7 @@ from_lap_flags as (
         l.driver_number,
         l.lap_number,
         coalesce(
-            s.timing_t0_utc + to_milliseconds(l.pit_in_session_time_ms), l.lap_end_utc
+            {{ timestamp_add_ms('s.timing_t0_utc', 'l.pit_in_session_time_ms') }}, l.lap_end_utc
         ) as pit_in_utc,
         -- time in the pit lane, entry line to exit line (FastF1 stamps both)
         l.next_pit_out_session_time_ms - l.pit_in_session_time_ms as pit_lane_ms,

@@ -4,7 +4,7 @@ with fastf1 as (
     select
         l.session_id,
         l.driver_number,
-        s.timing_t0_utc + to_milliseconds(l.lap_end_session_time_ms) as position_utc,
+        {{ timestamp_add_ms('s.timing_t0_utc', 'l.lap_end_session_time_ms') }} as position_utc,
         l.position::integer as position,
         l.lap_number::integer as lap_number,
         'fastf1' as source,
@@ -34,6 +34,9 @@ select
     split_part(session_id, '-', 2)::integer as round,
     split_part(session_id, '-', 3) as session_code,
     driver_number, position_utc, position, lap_number, source
-from (select * from fastf1 union all select * from openf1)
-where driver_number is not null and position_utc is not null
-qualify {{ one_source_per_session(['session_id', 'driver_number', 'position_utc']) }}
+from (
+    select *, {{ one_source_per_session(['session_id', 'driver_number', 'position_utc']) }} as is_chosen
+    from (select * from fastf1 union all select * from openf1) as unioned
+    where driver_number is not null and position_utc is not null
+) as ranked
+where is_chosen

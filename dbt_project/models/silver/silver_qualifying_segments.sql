@@ -8,7 +8,7 @@
 with status as (
     select
         st.session_id,
-        s.timing_t0_utc + to_milliseconds(st.session_time_ms) as status_utc,
+        {{ timestamp_add_ms('s.timing_t0_utc', 'st.session_time_ms') }} as status_utc,
         st.status,
         -- the segment a status belongs to: 1 + the "Finished" before it
         1 + count(case when st.status = 'Finished' then 1 end) over (
@@ -56,5 +56,8 @@ select
     start_utc,
     end_utc,
     source
-from (select * from fastf1 union all select * from openf1)
-qualify {{ one_source_per_session(['session_id', 'segment']) }}
+from (
+    select *, {{ one_source_per_session(['session_id', 'segment']) }} as is_chosen
+    from (select * from fastf1 union all select * from openf1) as unioned
+) as ranked
+where is_chosen

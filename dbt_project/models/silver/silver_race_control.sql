@@ -11,9 +11,13 @@ with unioned as (
 ),
 
 conformed as (
-    select * from unioned
-    where message_utc is not null and message is not null
-    qualify {{ one_source_per_session(['session_id', 'message_utc', 'message']) }}
+    select *
+    from (
+        select *, {{ one_source_per_session(['session_id', 'message_utc', 'message']) }} as is_chosen
+        from unioned
+        where message_utc is not null and message is not null
+    ) as ranked
+    where is_chosen
 )
 
 select

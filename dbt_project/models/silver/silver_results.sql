@@ -13,7 +13,7 @@
 with fastf1 as (
     select
         *,
-        null::varchar as derived_status_class,
+        null::string as derived_status_class,
         'fastf1' as source,
         'official' as classification_source,
         case when session_code in ('R', 'S', 'Q', 'SQ') and count(position) over (
@@ -24,14 +24,17 @@ with fastf1 as (
 openf1 as (
     select
         r.*,
-        d.* exclude (session_id, season, round, session_code, driver_number),
-        null::varchar as driver_id,
+        {%- for column in ['abbreviation', 'full_name', 'first_name', 'last_name', 'broadcast_name',
+            'country_code', 'team_name', 'team_color'] %}
+        d.{{ column }},
+        {%- endfor %}
+        null::string as driver_id,
         null::bigint as grid_position,
         null::bigint as q1_ms,
         null::bigint as q2_ms,
         null::bigint as q3_ms,
         null::bigint as time_ms,
-        null::varchar as derived_status_class,
+        null::string as derived_status_class,
         null::double as points,
         'openf1' as source,
         'official' as classification_source,
@@ -78,9 +81,13 @@ unioned as (
 ),
 
 conformed as (
-    select * from unioned
-    where driver_number is not null
-    qualify {{ one_source_per_session(['session_id', 'driver_number']) }}
+    select *
+    from (
+        select *, {{ one_source_per_session(['session_id', 'driver_number']) }} as is_chosen
+        from unioned
+        where driver_number is not null
+    ) as ranked
+    where is_chosen
 )
 
 select

@@ -7,7 +7,7 @@ with fastf1_t0 as (
     -- "Started" status is the scheduled start (accurate to the starter's seconds).
     select
         i.session_id,
-        any_value(i.session_start_utc) - to_milliseconds(min(st.session_time_ms)) as timing_t0_utc
+        {{ timestamp_add_ms('any_value(i.session_start_utc)', '-min(st.session_time_ms)') }} as timing_t0_utc
     from {{ ref('stg_fastf1__session_info') }} as i
     inner join {{ ref('stg_fastf1__session_status') }} as st using (session_id)
     where st.status = 'Started'
@@ -64,7 +64,7 @@ openf1_ranked as (
 ),
 
 openf1 as (
-    select * exclude (resent_rank) from openf1_ranked where resent_rank = 1
+    select * from openf1_ranked where resent_rank = 1
 )
 
 select

@@ -49,6 +49,9 @@ select
     session_id, season, round, session_code, driver_number, stint_number,
     lap_start, lap_end, lap_end - lap_start + 1 as stint_laps,
     upper(compound) as compound, tyre_age_at_start, is_fresh_tyre, source
-from unioned
-where driver_number is not null and stint_number is not null
-qualify {{ one_source_per_session(['session_id', 'driver_number', 'stint_number']) }}
+from (
+    select *, {{ one_source_per_session(['session_id', 'driver_number', 'stint_number']) }} as is_chosen
+    from unioned
+    where driver_number is not null and stint_number is not null
+) as ranked
+where is_chosen

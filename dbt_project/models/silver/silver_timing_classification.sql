@@ -57,7 +57,8 @@ winner as (
 
 grid as (
     -- only a sample taken before the start is a grid slot
-    select p.session_id, p.driver_number, min_by(p.position, p.position_utc) as grid_position
+    select p.session_id, p.driver_number, min_by(p.position, case when p.position is not null then p.position_utc end)
+        as grid_position
     from {{ ref('silver_positions') }} as p
     inner join race as r on r.session_id = p.session_id
     where {{ session_filter('p.session_id') }} and p.position_utc < r.start_utc
@@ -110,7 +111,7 @@ race_rows as (
         session_code,
         driver_number,
         position,
-        case when is_classified then position::varchar when position is not null then 'R' end
+        case when is_classified then position::string when position is not null then 'R' end
             as classified_position,
         grid_position,
         laps_completed,
@@ -118,7 +119,7 @@ race_rows as (
         status_class,
         case status_class
             when 'finished' then 'Finished'
-            when 'lapped' then '+' || (winner_laps - laps_completed)::varchar
+            when 'lapped' then '+' || (winner_laps - laps_completed)::string
                 || case when winner_laps - laps_completed = 1 then ' Lap' else ' Laps' end
         end as status,
         case when position is not null then
@@ -194,14 +195,14 @@ qualifying_rows as (
                     b.q1_ms nulls last, d.driver_number
             )
         end as position,
-        null::varchar as classified_position,
+        null::string as classified_position,
         null::bigint as grid_position,
         null::bigint as laps_completed,
         null::bigint as laps_behind,
-        null::varchar as status_class,
-        null::varchar as status,
+        null::string as status_class,
+        null::string as status,
         null::double as points,
-        null::varchar as grid_note,
+        null::string as grid_note,
         b.q1_ms,
         b.q2_ms,
         b.q3_ms,

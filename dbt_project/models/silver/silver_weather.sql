@@ -4,7 +4,7 @@
     'track_temp_c', 'humidity_pct', 'pressure_mbar', 'rainfall', 'wind_direction_deg',
     'wind_speed_mps'] %}
 with fastf1 as (
-    select w.*, s.timing_t0_utc + to_milliseconds(w.session_time_ms) as sample_utc
+    select w.*, {{ timestamp_add_ms('s.timing_t0_utc', 'w.session_time_ms') }} as sample_utc
     from {{ ref('stg_fastf1__weather') }} as w
     inner join {{ ref('silver_sessions') }} as s using (session_id)
     where s.timing_t0_utc is not null
@@ -26,6 +26,9 @@ select
     air_temp_c, track_temp_c, humidity_pct, pressure_mbar, rainfall,
     wind_direction_deg::integer as wind_direction_deg, wind_speed_mps,
     source
-from unioned
-where sample_utc is not null
-qualify {{ one_source_per_session(['session_id', 'sample_utc']) }}
+from (
+    select *, {{ one_source_per_session(['session_id', 'sample_utc']) }} as is_chosen
+    from unioned
+    where sample_utc is not null
+) as ranked
+where is_chosen

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spark-check: {exc}", file=sys.stderr)
         return 1
     print(report.table())
-    return 0 if report.differing == 0 else 1
+    return 0 if report.passed else 1
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ external tables declared over them), first whole, then again incrementally for a
 EXCEPT ALL, in DuckDB, over the columns DuckDB's table has (Spark's Parquet files read with
 their hive `session_id` folders, values cast to DuckDB's column types). A selected model whose
 parents are not selected reads them, on Spark, as copies of DuckDB's tables: models can be
-ported a few at a time and still be compared on equal inputs.
+ported a few at a time and still be compared on equal inputs. A view (intermediate) is
+compared through a Parquet copy of what it returns on Spark. Last, the selected models' data
+tests and unit tests run on Spark (dbt's contract constraints are not enforced on Parquet, so
+the row rules must hold as tests there); a failing one fails the check.
 
 Everything lives in a scratch root beside the data root (`<root>/spark-check/`, bronze linked,
 never written), so the check never touches the lakehouse's own warehouse.
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +38,13 @@ if TYPE_CHECKING:
 
 DUCKDB_TARGET = "dev"
 SPARK_TARGET = "spark"
+# Tests that cannot run on Spark yet, left out of its test phase (and listed in the report).
+SPARK_UNRUNNABLE_TESTS = {
+    "sector_sum_matches_lap_time_silver_laps_5": (
+        "its `where` config becomes `from <table> where (<filter>)`, which Spark (ANSI off) "
+        "parses as a table alias `where` with a column list (macros/dbt/get_where_subquery.sql)"
+    ),
+}
 
 
 class SparkCheckError(RuntimeError):
@@ -58,6 +69,19 @@ class ModelResult:
         return self.only_duckdb + self.only_spark
 
 
+@dataclass(frozen=True)
+class SparkTestResult:
+    """One data test or unit test run on Spark: its name and dbt's status and message."""
+
+    name: str
+    status: str
+    message: str
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("fail", "error")
+
+
 @dataclass
 class CheckReport:
     """The whole check: per model and phase, plus where the time went."""
@@ -65,11 +89,21 @@ class CheckReport:
     spark_start_seconds: float = 0.0
     results: list[ModelResult] = field(default_factory=list)
     phase_seconds: dict[str, dict[str, float]] = field(default_factory=dict)
+    tests: list[SparkTestResult] = field(default_factory=list)
+    tests_seconds: float = 0.0
     total_seconds: float = 0.0
 
     @property
     def differing(self) -> int:
         return sum(result.differing for result in self.results)
+
+    @property
+    def failed_tests(self) -> list[SparkTestResult]:
+        return [test for test in self.tests if test.failed]
+
+    @property
+    def passed(self) -> bool:
+        return self.differing == 0 and not self.failed_tests
 
     def table(self) -> str:
         lines = [
@@ -87,6 +121,13 @@ class CheckReport:
         for phase, seconds in self.phase_seconds.items():
             parts = ", ".join(f"{engine} {value:.1f} s" for engine, value in seconds.items())
             lines.append(f"phase {phase}: {parts}")
+        statuses = Counter(test.status for test in self.tests)
+        lines.append(
+            f"tests on Spark ({self.tests_seconds:.1f} s): "
+            + (", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) or "none")
+        )
+        lines += [f"  {test.status}: {test.name}: {test.message}" for test in self.failed_tests]
+        lines += [f"  left out: {name}: {why}" for name, why in SPARK_UNRUNNABLE_TESTS.items()]
         lines.append(f"whole check: {self.total_seconds:.1f} s; differing rows: {self.differing}")
         return "\n".join(lines)
 
@@ -107,9 +148,13 @@ def _dbt(
     args: Sequence[str],
     root: DataRoot,
     dbt_vars: dict[str, Any] | None = None,
+    *,
+    failures_allowed: bool = False,
 ) -> list[Any]:
     """One dbt invocation in this process (the Spark session is shared); its node results.
-    The data root goes to dbt as the var `f1_lakehouse_root` (profiles.yml, the sources)."""
+    The data root goes to dbt as the var `f1_lakehouse_root` (profiles.yml, the sources).
+    `failures_allowed`: failing nodes (tests) are results, not an error; dbt's own errors
+    (no node results at all) still raise."""
     from dbt.cli.main import dbtRunner
 
     command = [
@@ -130,14 +175,15 @@ def _dbt(
         "--quiet",
     ]
     result = dbtRunner().invoke(command)
-    if not result.success:
+    nodes = list(getattr(result.result, "results", None) or [])
+    if not result.success and not (failures_allowed and nodes):
         failed = []
         for node in getattr(result.result, "results", None) or []:
             if str(node.status) in ("error", "fail"):
                 failed.append(f"{node.node.name}: {node.message}")
         detail = "; ".join(failed) or str(result.exception)
         raise SparkCheckError(f"dbt {' '.join(args[:1])} on {target} failed: {detail}")
-    return list(getattr(result.result, "results", None) or [])
+    return nodes
 
 
 def _manifest_nodes(project_dir: Path, target: str) -> dict[str, Any]:
@@ -150,12 +196,15 @@ def _models_by_name(nodes: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _unselected_parents(models: dict[str, dict[str, Any]], selected: Sequence[str]) -> list[str]:
-    """Models the selected ones read that are not selected themselves (copied from DuckDB)."""
+    """Models the selected ones read that are not selected themselves (copied from DuckDB).
+    An ephemeral parent (staging) is no table: it compiles into its readers on each engine."""
     by_id = {node["unique_id"]: name for name, node in models.items()}
     parents = set()
     for name in selected:
         for parent in models[name]["depends_on"]["nodes"]:
-            if parent in by_id and by_id[parent] not in selected:
+            if parent not in by_id or by_id[parent] in selected:
+                continue
+            if models[by_id[parent]]["config"]["materialized"] != "ephemeral":
                 parents.add(by_id[parent])
     return sorted(parents)
 
@@ -179,11 +228,17 @@ def _copy_to_spark(
     spark.sql(f"create table {schema}.{name} using parquet as select * from _copy")
 
 
-def _spark_files(spark: SparkSession, relation: str) -> str:
-    """Where Spark keeps a table's Parquet files."""
+def _spark_files(spark: SparkSession, relation: str, scratch: DataRoot) -> str:
+    """Where Spark keeps a table's Parquet files; for a view, a fresh Parquet copy of its rows."""
     rows = spark.sql(f"describe table extended {relation}").collect()
-    location = next(row.data_type for row in rows if row.col_name == "Location")
-    return location.removeprefix("file:")
+    details = {row.col_name: row.data_type for row in rows}
+    if details.get("Type") == "VIEW":
+        folder = scratch.path / "spark" / "views" / relation
+        if folder.exists():
+            shutil.rmtree(folder)
+        spark.table(relation).write.parquet(str(folder))
+        return str(folder)
+    return details["Location"].removeprefix("file:")
 
 
 def compare_model(
@@ -269,9 +324,32 @@ def run_check(
             con.execute("set TimeZone = 'UTC'")
             for name in select:
                 relation = f"{models[name]['schema']}.{name}"
-                counts = compare_model(con, relation, _spark_files(spark, relation))
+                counts = compare_model(con, relation, _spark_files(spark, relation, scratch))
                 report.results.append(
                     ModelResult(name, phase, *counts, duck.get(name, 0.0), sparks.get(name, 0.0))
                 )
+    clock = time.monotonic()
+    tests = _dbt(
+        project_dir,
+        SPARK_TARGET,
+        # a test whose other parents are not built here (gold's tests of silver keys) is left out
+        [
+            "test",
+            "--select",
+            *select,
+            "--indirect-selection",
+            "buildable",
+            "--exclude",
+            *SPARK_UNRUNNABLE_TESTS,
+        ],
+        scratch,
+        failures_allowed=True,
+    )
+    report.tests = [
+        SparkTestResult(r.node.name, str(r.status), str(r.message or ""))
+        for r in tests
+        if str(r.node.resource_type) in ("test", "unit_test")
+    ]
+    report.tests_seconds = time.monotonic() - clock
     report.total_seconds = time.monotonic() - started
     return report

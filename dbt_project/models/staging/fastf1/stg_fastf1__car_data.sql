@@ -1,7 +1,7 @@
 -- FastF1 car telemetry, one row per driver sample; values rounded to silver's integer units.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'car_data') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'car_data') }}
 ),
 
 renamed as (

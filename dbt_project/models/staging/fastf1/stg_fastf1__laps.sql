@@ -1,7 +1,7 @@
 -- FastF1 laps: one row per driver lap, durations in integer milliseconds.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'laps') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'laps') }}
 ),
 
 renamed as (

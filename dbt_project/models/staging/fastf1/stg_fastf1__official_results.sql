@@ -1,7 +1,7 @@
 -- The official classification as Jolpica publishes it (read through FastF1's Ergast interface).
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'official_results') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'official_results') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 -- FastF1 car position on track (x, y, z in the circuit's 1/10 m frame), one row per sample.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'position') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'position') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 -- FastF1 race-control messages, in UTC.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'race_control_messages') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'race_control_messages') }}
 ),
 
 renamed as (

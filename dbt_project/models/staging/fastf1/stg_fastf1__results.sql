@@ -1,7 +1,7 @@
 -- FastF1 results (livetiming merged with Ergast): one row per driver and session.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'results') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'results') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 -- FastF1 session info (livetiming + the event schedule), one row per session.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'session_info') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'session_info') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 -- FastF1 session status changes (Started, Aborted, Finished...), stamped in session time.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'session_status') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'session_status') }}
 ),
 
 renamed as (

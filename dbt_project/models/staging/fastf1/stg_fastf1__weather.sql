@@ -1,7 +1,7 @@
 -- FastF1 weather samples (about one a minute), stamped in session time.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_fastf1', 'weather') }}
+    select * from {{ bronze_relation('bronze_fastf1', 'weather') }}
 ),
 
 renamed as (

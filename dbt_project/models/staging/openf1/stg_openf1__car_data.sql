@@ -1,13 +1,13 @@
 -- OpenF1 car telemetry, one row per driver sample (~4 Hz).
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'car_data') }}
+    select * from {{ bronze_relation('bronze_openf1', 'car_data') }}
 ),
 
 renamed as (
     select
         {{ session_identity() }},
-        driver_number::varchar as driver_number,
+        driver_number::string as driver_number,
         date as sample_utc,
         speed::integer as speed_kph,
         rpm::integer as rpm,

@@ -1,13 +1,13 @@
 -- OpenF1 drivers: who drove which car for which team in a session.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'drivers') }}
+    select * from {{ bronze_relation('bronze_openf1', 'drivers') }}
 ),
 
 renamed as (
     select
         {{ session_identity() }},
-        driver_number::varchar as driver_number,
+        driver_number::string as driver_number,
         name_acronym as abbreviation,
         first_name,
         last_name,

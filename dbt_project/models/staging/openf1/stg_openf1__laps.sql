@@ -1,13 +1,13 @@
 -- OpenF1 laps: one row per driver lap; durations from seconds to integer milliseconds.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'laps') }}
+    select * from {{ bronze_relation('bronze_openf1', 'laps') }}
 ),
 
 renamed as (
     select
         {{ session_identity() }},
-        driver_number::varchar as driver_number,
+        driver_number::string as driver_number,
         lap_number,
         date_start as lap_start_utc,
         round(lap_duration * 1000)::bigint as lap_time_ms,

@@ -1,13 +1,13 @@
 -- OpenF1 location: car position on track (x, y, z in the circuit's 1/10 m frame), per sample.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'location') }}
+    select * from {{ bronze_relation('bronze_openf1', 'location') }}
 ),
 
 renamed as (
     select
         {{ session_identity() }},
-        driver_number::varchar as driver_number,
+        driver_number::string as driver_number,
         date as sample_utc,
         x::integer as x,
         y::integer as y,

@@ -1,7 +1,7 @@
 -- OpenF1 meetings (a race weekend), repeated on each session partition of the meeting.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'meetings') }}
+    select * from {{ bronze_relation('bronze_openf1', 'meetings') }}
 ),
 
 renamed as (

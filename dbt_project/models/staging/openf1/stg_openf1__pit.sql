@@ -1,13 +1,13 @@
 -- OpenF1 pit: one row per pit stop, with its pit-lane time in integer milliseconds.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'pit') }}
+    select * from {{ bronze_relation('bronze_openf1', 'pit') }}
 ),
 
 renamed as (
     select
         {{ session_identity() }},
-        driver_number::varchar as driver_number,
+        driver_number::string as driver_number,
         lap_number,
         date as pit_in_utc,
         -- pit_duration is OpenF1's deprecated name of lane_duration (older sessions send only it)

@@ -1,7 +1,7 @@
 -- OpenF1 race control: one row per message, each tagged with its qualifying phase.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'race_control') }}
+    select * from {{ bronze_relation('bronze_openf1', 'race_control') }}
 ),
 
 renamed as (
@@ -13,7 +13,7 @@ renamed as (
         flag,
         scope,
         sector::integer as sector,
-        driver_number::varchar as driver_number,
+        driver_number::string as driver_number,
         lap_number::integer as lap_number,
         qualifying_phase::integer as qualifying_phase
     from source

@@ -1,7 +1,7 @@
 -- OpenF1 sessions: identity and timing window of each session.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'sessions') }}
+    select * from {{ bronze_relation('bronze_openf1', 'sessions') }}
 ),
 
 renamed as (

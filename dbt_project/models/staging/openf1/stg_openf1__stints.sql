@@ -1,13 +1,13 @@
 -- OpenF1 stints: one row per driver stint.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'stints') }}
+    select * from {{ bronze_relation('bronze_openf1', 'stints') }}
 ),
 
 renamed as (
     select
         {{ session_identity() }},
-        driver_number::varchar as driver_number,
+        driver_number::string as driver_number,
         stint_number,
         lap_start,
         lap_end,

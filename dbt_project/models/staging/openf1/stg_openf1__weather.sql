@@ -1,7 +1,7 @@
 -- OpenF1 weather samples (about one a minute), in UTC.
 {{ config(materialized='ephemeral') }}
 with source as (
-    select * from {{ bronze('bronze_openf1', 'weather') }}
+    select * from {{ bronze_relation('bronze_openf1', 'weather') }}
 ),
 
 renamed as (

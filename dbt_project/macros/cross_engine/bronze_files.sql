@@ -1,6 +1,11 @@
 {#- The bronze files of one table for the selected sessions (all sessions when none are
-    selected), found with DuckDB's glob() when the model runs. -#}
+    selected), found with DuckDB's glob() when the model runs. Spark and Databricks read the
+    declared external tables instead (bronze_relation): no file listing there. -#}
 {% macro bronze_files(source_name, table) -%}
+    {{ return(adapter.dispatch('bronze_files')(source_name, table)) }}
+{%- endmacro %}
+
+{% macro default__bronze_files(source_name, table) -%}
     {%- set folder = source_name | replace('bronze_', '') -%}
     {%- set base = var('f1_lakehouse_root', env_var('F1_LAKEHOUSE_ROOT', '../.lakehouse')) ~ '/bronze/' ~ folder ~ '/' ~ table -%}
     {%- set keys = selected_session_keys() -%}
@@ -23,4 +28,10 @@
         {%- for row in run_query(sql) -%}{%- do files.append(row[0]) -%}{%- endfor -%}
     {%- endif -%}
     {{ return(files) }}
+{%- endmacro %}
+
+{% macro spark__bronze_files(source_name, table) -%}
+    {{ exceptions.raise_compiler_error(
+        "bronze_files() lists files for DuckDB only; on " ~ target.type
+        ~ " read bronze through bronze_relation()") }}
 {%- endmacro %}
