@@ -4,7 +4,8 @@
     the tests of session-partitioned silver models to the run's sessions: a partition run checks
     what it just rebuilt, and adding a session never rescans the history. With no session_keys
     (a full rebuild, `dbt test` by hand) they read every session, as before. Only the tested
-    model is filtered; the other side of a relationships test is read whole. -#}
+    model is filtered; the other side of a relationships test is read whole. The relation gets an
+    alias: Spark would read a bare `where` after a table name as the table's alias. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set filters = [] -%}
     {%- set where = config.get('where', '') -%}
@@ -18,7 +19,7 @@
         {%- endif -%}
     {%- endif -%}
     {%- if filters | length > 0 -%}
-        {%- do return('(select * from ' ~ relation ~ ' where ' ~ filters | join(' and ') ~ ') dbt_subquery') -%}
+        {%- do return('(select * from ' ~ relation ~ ' as dbt_tested where ' ~ filters | join(' and ') ~ ') dbt_subquery') -%}
     {%- else -%}
         {%- do return(relation) -%}
     {%- endif -%}
