@@ -7,7 +7,7 @@
 select
     md5(
         driver_key || '|'
-        || cast(timezone('UTC', state_since_utc) as varchar) || '+00'
+        || {{ utc_timestamp_text('state_since_utc') }} || '+00'
     ) as driver_version_key,
     driver_key,
     abbreviation,
