@@ -29,18 +29,18 @@ ranked as (
             else 1
         end as segment_reached,
         -- segment ranks among the drivers who set a time in that segment
-        case when r.q1_ms is not null then rank() over (
-            partition by r.session_id, r.q1_ms is null order by r.q1_ms) end as q1_rank,
-        case when r.q2_ms is not null then rank() over (
-            partition by r.session_id, r.q2_ms is null order by r.q2_ms) end as q2_rank,
-        case when r.q3_ms is not null then rank() over (
-            partition by r.session_id, r.q3_ms is null order by r.q3_ms) end as q3_rank,
+        case when r.q1_ms is not null then cast(rank() over (
+            partition by r.session_id, r.q1_ms is null order by r.q1_ms) as bigint) end as q1_rank,
+        case when r.q2_ms is not null then cast(rank() over (
+            partition by r.session_id, r.q2_ms is null order by r.q2_ms) as bigint) end as q2_rank,
+        case when r.q3_ms is not null then cast(rank() over (
+            partition by r.session_id, r.q3_ms is null order by r.q3_ms) as bigint) end as q3_rank,
         min(r.q3_ms) over (partition by r.session_id) as pole_ms,
         max(case when r.position = 1 then r.time_ms end) over (partition by r.session_id) as winner_time_ms,
         max(r.laps_completed) over (partition by r.session_id) as winner_laps,
-        row_number() over (
+        cast(row_number() over (
             partition by r.session_id order by b.best_lap_ms nulls last, r.position nulls last, r.driver_number nulls last
-        ) as best_lap_rank
+        ) as bigint) as best_lap_rank
     from results as r
     left join best_laps as b using (session_id, driver_number)
 )
