@@ -22,8 +22,3 @@
     insert overwrite table {{ seen_loads_relation() }}
     {{ seen_loads_select() }}
 {%- endmacro %}
-
-{% macro seen_loads_select() -%}
-    select session_id, signature, '{{ model_lineage()['digest'] }}' as logic_digest
-    from ({{ session_load_signatures() }}) as loads
-{%- endmacro %}
