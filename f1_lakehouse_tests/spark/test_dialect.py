@@ -1,7 +1,8 @@
-"""The dialect ratchet: DuckDB-only SQL in the dbt project may only decrease (goal: none).
+"""The dialect ratchet, at zero: no DuckDB-only SQL in the dbt project's models or macros.
 
 A model text that runs on DuckDB and Spark alike uses the shared forms or the cross-engine
-macros (dbt_project/macros/cross_engine/). When a count here drops, lower the ratchet with it.
+macros (dbt_project/macros/cross_engine/, skipped by the scan: their default__ bodies are
+DuckDB's). Every model and macro was ported in issue 19, so any finding fails the suite.
 """
 
 from __future__ import annotations
@@ -11,57 +12,17 @@ import pytest
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.spark.dialect import CONSTRUCTS, counts, scan_project, scan_text
 
-# Counts after the staging layer (issue 16) landed: it moved the casts and the one-source-per-
-# session rule out of silver (union by name and window FILTER are gone, QUALIFY mostly), and
-# added casts to `varchar` in the staging models. Lower them as models are ported; never raise.
-RATCHET = {
-    "models": {
-        "arg_max_min": 4,
-        "asof_join": 2,
-        "integer_division": 1,
-        "regexp_full_match": 5,
-        "star_exclude": 2,
-        "varchar_type": 13,
-        "window_filter": 1,
-    },
-    "macros": {
-        "regexp_replace_4_args": 1,
-        "varchar_type": 2,
-    },
-}
-# Ported whole (issue 19): no DuckDB-only SQL left at all, the bronze reader's file listing
-# and read_parquet included (they are default__ bodies in macros/cross_engine/).
-PORTED = [
-    "models/staging",
-    "models/silver",
-    "models/intermediate",
-    "macros/bronze",
-    "macros/derivations",
-    "macros/rules",
-    "macros/silver",
-    "macros/partitions",
-    "macros/telemetry_samples.sql",
-]
+FOLDERS = ["models", "macros"]
 
 
-@pytest.mark.parametrize("folder", sorted(RATCHET))
-def test_duckdb_only_sql_does_not_grow(folder: str) -> None:
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_no_duckdb_only_sql_outside_the_cross_engine_macros(folder: str) -> None:
+    assert (DBT_PROJECT_DIR / folder).is_dir()
     findings = scan_project(DBT_PROJECT_DIR, folder)
-    found = counts(findings)
-    grown = {name: n for name, n in found.items() if n > RATCHET[folder].get(name, 0)}
-    assert not grown, (
-        f"DuckDB-only SQL grew in {folder}/ {grown} (ratchet {RATCHET[folder]}); "
-        "use the shared form or a cross-engine macro:\n"
-        + "\n".join(str(f) for f in findings if f.construct in grown)
+    assert not findings, (
+        f"DuckDB-only SQL in {folder}/ {dict(counts(findings))}; "
+        "use the shared form or a cross-engine macro:\n" + "\n".join(str(f) for f in findings)
     )
-
-
-@pytest.mark.parametrize("ported", PORTED)
-def test_ported_parts_hold_no_duckdb_only_sql(ported: str) -> None:
-    folder = ported.split("/")[0]
-    findings = [f for f in scan_project(DBT_PROJECT_DIR, folder) if f.path.startswith(ported)]
-    assert (DBT_PROJECT_DIR / ported).exists()
-    assert not findings, "\n".join(str(f) for f in findings)
 
 
 # one DuckDB-only sample per construct, and its shared form that must pass

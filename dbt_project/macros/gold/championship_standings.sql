@@ -92,12 +92,12 @@ select
     season,
     round,
     {{ competitor }},
-    row_number() over (
+    cast(row_number() over (
         partition by season, round
         order by points desc,
         {%- for place in range(1, countback_places + 1) %} p{{ place }} desc,{% endfor %}
-        {{ competitor }}
-    ) as position,
+        {{ competitor }} nulls last
+    ) as bigint) as position,
     points,
     round_points,
     race_points,

@@ -1,3 +1,28 @@
+{#- Pre-hook: take out the sessions the build recomputes. -#}
 {% macro delete_refreshed_sessions() -%}
+    {{ return(adapter.dispatch('delete_refreshed_sessions')()) }}
+{%- endmacro %}
+
+{% macro default__delete_refreshed_sessions() -%}
     {{ delete_sessions_where(refreshed_sessions_filter('session_id')) }}
+{%- endmacro %}
+
+{#- Spark: the model is insert_overwrite by session_id, which replaces only the sessions it
+    writes rows for; a recomputed session that now yields none must be emptied, so its
+    partition is dropped first (every partition when every session is recomputed). -#}
+{% macro spark__delete_refreshed_sessions() -%}
+    {%- set sessions = refreshed_sessions() if is_incremental() else [] -%}
+    {%- if sessions is none -%}
+        truncate table {{ this }}
+    {%- elif sessions | length > 0 -%}
+        alter table {{ this }} drop if exists
+        {%- for key in sessions %}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[A-Za-z0-9]+$', key) -%}
+            {{ exceptions.raise_compiler_error('not a session key: ' ~ key) }}
+        {%- endif %}
+        partition (session_id = '{{ key }}'){% if not loop.last %},{% endif %}
+        {%- endfor %}
+    {%- else -%}
+        select 1
+    {%- endif -%}
 {%- endmacro %}

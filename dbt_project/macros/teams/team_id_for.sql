@@ -3,6 +3,6 @@
     {%- for name, ref in team_refs().items() %}
         when '{{ name }}' then '{{ ref }}'
     {%- endfor %}
-        else nullif(regexp_replace(lower(trim({{ name_column }})), '[^a-z0-9]+', '_', 'g'), '')
+        else nullif({{ regexp_replace_all('lower(trim(' ~ name_column ~ '))', "'[^a-z0-9]+'", "'_'") }}, '')
     end
 {%- endmacro %}

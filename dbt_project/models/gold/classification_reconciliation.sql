@@ -51,7 +51,7 @@ official_values as (
 
 pairs as (
     {%- set fields = [
-        ('position', 'bigint'), ('laps', 'bigint'), ('status_class', 'varchar'),
+        ('position', 'bigint'), ('laps', 'bigint'), ('status_class', 'string'),
         ('points', 'double'), ('grid', 'bigint'), ('race_time_ms', 'bigint'),
         ('gap_to_winner_ms', 'bigint'), ('q1_ms', 'bigint'), ('q2_ms', 'bigint'),
         ('q3_ms', 'bigint'), ('fastest_lap_ms', 'bigint')] %}
@@ -66,8 +66,8 @@ pairs as (
         o.driver_number,
         'gold' as comparison,
         '{{ field }}' as field,
-        cast({{ ours[field] }} as varchar) as ours,
-        cast(o.{{ field }} as varchar) as official
+        cast({{ ours[field] }} as string) as ours,
+        cast(o.{{ field }} as string) as official
     from official_values as o
     left join gold as g using (session_id, driver_number)
     left join best_laps as b using (session_id, driver_number)
@@ -84,8 +84,8 @@ pairs as (
         o.driver_number,
         'derived' as comparison,
         '{{ field }}' as field,
-        cast(t.{{ {'laps': 'laps_completed'}.get(field, field) }} as varchar) as ours,
-        cast(o.{{ field }} as varchar) as official
+        cast(t.{{ {'laps': 'laps_completed'}.get(field, field) }} as string) as ours,
+        cast(o.{{ field }} as string) as official
     from official_values as o
     inner join {{ ref('silver_timing_classification') }} as t using (session_id, driver_number)
     where o.{{ field }} is not null

@@ -10,6 +10,6 @@ select
     round_points,
     sprint_points,
     sprint_points_total,
-    wins,
+    cast(wins as bigint) as wins,
     covers_every_round
 from ({{ championship_standings('team_id', 'r.team_id') }}) as standings

@@ -7,7 +7,7 @@
 select
     md5(
         driver_key || '|'
-        || cast(timezone('UTC', state_since_utc) as varchar) || '+00'
+        || {{ utc_timestamp_text('state_since_utc') }} || '+00'
     ) as driver_version_key,
     driver_key,
     abbreviation,
@@ -16,9 +16,10 @@ select
     team_id,
     team_name,
     country_code,
-    row_number() over (
+    -- bigint on every engine (Spark's row_number is an int)
+    cast(row_number() over (
         partition by driver_key order by state_since_utc, state_until_utc nulls last
-    ) as version,
+    ) as bigint) as version,
     state_since_utc as valid_from,
     state_until_utc as valid_to,
     state_until_utc is null as is_current,

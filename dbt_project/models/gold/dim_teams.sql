@@ -4,8 +4,8 @@
 with seen as (
     select
         d.team_id,
-        arg_max(d.team_name, s.session_start_utc) as team_name,
-        string_agg(distinct d.team_name, ' | ' order by d.team_name) as names_used,
+        max_by(d.team_name, s.session_start_utc) as team_name,
+        {{ string_agg_distinct_sorted('d.team_name', "' | '") }} as names_used,
         min(s.season) as first_season,
         max(s.season) as last_season,
         count(distinct d.session_id) as sessions
@@ -34,7 +34,7 @@ select
     l.predecessor_team_id,
     l.successor_team_id,
     -- the lineage's most recent name in the data
-    arg_max(s.team_name, s.last_season) over (partition by coalesce(l.lineage_key, s.team_id))
+    max_by(s.team_name, s.last_season) over (partition by coalesce(l.lineage_key, s.team_id))
         as lineage_latest_name,
     s.first_season,
     s.last_season,

@@ -1,11 +1,30 @@
 -- One row per driver lap with everything a lap analysis joins for: session, driver version,
 -- team, tyre (compound and age), validity and the sector check.
 with stints as (
-    select * from {{ ref('silver_stints') }}
+    -- stint_order: one order of a driver's stints, ties in lap_start broken by stint number
+    select
+        *,
+        row_number() over (
+            partition by session_id, driver_number order by lap_start, stint_number
+        ) as stint_order
+    from {{ ref('silver_stints') }}
 ),
 
 laps as (
     select * from {{ ref('silver_laps') }}
+),
+
+-- OpenF1 laps carry no stint: take the stint that started last at or before the lap (a range
+-- join, then the latest start; exactly one stint per lap, so duplicated laps stay visible to
+-- the tests)
+lap_stints as (
+    select l.session_id, l.driver_number, l.lap_number, max(st.stint_order) as stint_order
+    from (select distinct session_id, driver_number, lap_number from laps) as l
+    inner join stints as st
+        on st.session_id = l.session_id
+        and st.driver_number = l.driver_number
+        and l.lap_number >= st.lap_start
+    group by l.session_id, l.driver_number, l.lap_number
 )
 
 select
@@ -51,9 +70,11 @@ select
 from laps as l
 inner join {{ ref('silver_sessions') }} as s using (session_id)
 left join {{ ref('silver_drivers') }} as d using (session_id, driver_number)
--- OpenF1 laps carry no stint: take the stint that started last at or before the lap (an ASOF
--- join keeps exactly one stint per lap, so duplicated laps stay visible to the tests)
-asof left join stints as st
-    on st.session_id = l.session_id
-    and st.driver_number = l.driver_number
-    and l.lap_number >= st.lap_start
+left join lap_stints as ls
+    on ls.session_id = l.session_id
+    and ls.driver_number = l.driver_number
+    and ls.lap_number = l.lap_number
+left join stints as st
+    on st.session_id = ls.session_id
+    and st.driver_number = ls.driver_number
+    and st.stint_order = ls.stint_order

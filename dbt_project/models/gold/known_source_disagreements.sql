@@ -4,11 +4,11 @@
 {%- set known = [
 ] %}
 select
-    cast(null as varchar) as session_id,
-    cast(null as varchar) as driver_number,
-    cast(null as varchar) as comparison,
-    cast(null as varchar) as field,
-    cast(null as varchar) as reason
+    cast(null as string) as session_id,
+    cast(null as string) as driver_number,
+    cast(null as string) as comparison,
+    cast(null as string) as field,
+    cast(null as string) as reason
 where false
 {%- for session_id, driver_number, comparison, field, reason in known %}
 union all

@@ -5,9 +5,9 @@ select
     any_value(d.driver_key) as driver_key,
     any_value(d.team_id) as team_id,
     count(*) as stops,
-    string_agg(p.lap_number::varchar, ' ' order by p.lap_number) as stop_laps,
+    {{ string_agg_ordered('cast(p.lap_number as string)', "' '", 'p.lap_number') }} as stop_laps,
     min(p.lap_number) as first_stop_lap,
-    sum(p.pit_lane_ms) as total_pit_lane_ms,
+    cast(sum(p.pit_lane_ms) as bigint) as total_pit_lane_ms,
     min(p.pit_lane_ms) as fastest_pit_lane_ms,
     round(avg(p.pit_lane_ms))::bigint as avg_pit_lane_ms,
     any_value(p.source) as source

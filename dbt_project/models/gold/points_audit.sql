@@ -4,14 +4,22 @@
 -- lap when laps are recorded; without laps the holder is unknown, so the bonus is read from the
 -- official points and only its eligibility is checked.
 with results as (
-    select r.* exclude (season), s.season
+    select
+        r.session_id,
+        s.season,
+        r.session_code,
+        r.driver_number,
+        r.abbreviation,
+        r.position,
+        r.classified_position,
+        r.points
     from {{ ref('silver_results') }} as r
     inner join {{ ref('dim_sessions') }} as s using (session_id)
     where s.is_points_scoring and r.points is not null
 ),
 
 fastest as (
-    select session_id, arg_min(driver_number, lap_time_ms) as fastest_lap_driver
+    select session_id, min_by(driver_number, lap_time_ms) as fastest_lap_driver
     from {{ ref('fact_laps') }}
     where is_valid and session_code = 'R'
     group by session_id
@@ -21,7 +29,7 @@ classified as (
     select
         r.*,
         -- points go by classified position; unclassified cars score nothing
-        case when regexp_full_match(r.classified_position, '[0-9]+') then r.position end
+        case when {{ regexp_whole_match('r.classified_position', "'[0-9]+'") }} then r.position end
             as points_position,
         f.fastest_lap_driver
     from results as r

@@ -25,22 +25,22 @@ ranked as (
             when r.q2_ms is not null and r.position <= 10 then 3
             when r.q2_ms is not null then 2
             when r.q1_ms is not null
-                and r.position <= 10 + (count(*) over (partition by r.session_id) - 10) // 2 then 2
+                and r.position <= 10 + {{ integer_divide('count(*) over (partition by r.session_id) - 10', '2') }} then 2
             else 1
         end as segment_reached,
         -- segment ranks among the drivers who set a time in that segment
-        case when r.q1_ms is not null then rank() over (
-            partition by r.session_id, r.q1_ms is null order by r.q1_ms) end as q1_rank,
-        case when r.q2_ms is not null then rank() over (
-            partition by r.session_id, r.q2_ms is null order by r.q2_ms) end as q2_rank,
-        case when r.q3_ms is not null then rank() over (
-            partition by r.session_id, r.q3_ms is null order by r.q3_ms) end as q3_rank,
+        case when r.q1_ms is not null then cast(rank() over (
+            partition by r.session_id, r.q1_ms is null order by r.q1_ms) as bigint) end as q1_rank,
+        case when r.q2_ms is not null then cast(rank() over (
+            partition by r.session_id, r.q2_ms is null order by r.q2_ms) as bigint) end as q2_rank,
+        case when r.q3_ms is not null then cast(rank() over (
+            partition by r.session_id, r.q3_ms is null order by r.q3_ms) as bigint) end as q3_rank,
         min(r.q3_ms) over (partition by r.session_id) as pole_ms,
-        max(r.time_ms) filter (where r.position = 1) over (partition by r.session_id) as winner_time_ms,
+        max(case when r.position = 1 then r.time_ms end) over (partition by r.session_id) as winner_time_ms,
         max(r.laps_completed) over (partition by r.session_id) as winner_laps,
-        row_number() over (
-            partition by r.session_id order by b.best_lap_ms nulls last, r.position, r.driver_number
-        ) as best_lap_rank
+        cast(row_number() over (
+            partition by r.session_id order by b.best_lap_ms nulls last, r.position nulls last, r.driver_number nulls last
+        ) as bigint) as best_lap_rank
     from results as r
     left join best_laps as b using (session_id, driver_number)
 )
@@ -68,7 +68,7 @@ select
     r.q2_rank,
     r.q3_rank,
     case when r.session_code in ('Q', 'SQ') then
-        case r.session_code when 'Q' then 'Q' else 'SQ' end || r.segment_reached::varchar
+        case r.session_code when 'Q' then 'Q' else 'SQ' end || cast(r.segment_reached as string)
     end as segment_reached,
     -- the time that ranked the driver in the last segment reached
     case when r.session_code in ('Q', 'SQ') then coalesce(r.q3_ms, r.q2_ms, r.q1_ms) end
@@ -91,7 +91,7 @@ select
             when r.status_class = 'finished' and r.position = 1 then null
             when r.status_class = 'finished' and r.time_ms is not null then
                 '+' || {{ seconds_text('r.time_ms') }}
-            when r.status_class = 'lapped' then '+' || (r.winner_laps - r.laps_completed)::varchar
+            when r.status_class = 'lapped' then '+' || cast(r.winner_laps - r.laps_completed as string)
                 || case when r.winner_laps - r.laps_completed = 1 then ' Lap' else ' Laps' end
             else r.status
         end

@@ -1,6 +1,14 @@
 -- One row per constructor and season: results, qualifying and pace over the recorded sessions.
 with results as (
-    select r.* exclude (season), s.season
+    select
+        s.season,
+        r.session_id,
+        r.session_code,
+        r.team_id,
+        r.position,
+        r.classified_position,
+        r.grid_position,
+        r.points
     from {{ ref('session_leaderboard') }} as r
     inner join {{ ref('dim_sessions') }} as s using (session_id)
 ),
@@ -17,9 +25,9 @@ races as (
         {{ known_sum("points", "session_code = 'S'") }} as sprint_points,
         count(*) filter (where session_code = 'R' and position = 1 and classified_position = '1') as wins,
         count(*) filter (where session_code = 'R' and position <= 3
-            and regexp_full_match(classified_position, '[0-9]+')) as podiums,
+            and {{ regexp_whole_match("classified_position", "'[0-9]+'") }}) as podiums,
         count(*) filter (where session_code = 'R'
-            and not regexp_full_match(coalesce(classified_position, ''), '[0-9]+')) as non_classified,
+            and not {{ regexp_whole_match("coalesce(classified_position, '')", "'[0-9]+'") }}) as non_classified,
         count(*) filter (where session_code = 'Q' and position = 1) as poles,
         min(position) filter (where session_code = 'R') as best_race_position,
         round(avg(position) filter (where session_code = 'R'), 2) as avg_race_position,
@@ -34,7 +42,7 @@ one_twos as (
     from (
         select season, session_id, team_id
         from results
-        where session_code = 'R' and position <= 2 and regexp_full_match(classified_position, '[0-9]+')
+        where session_code = 'R' and position <= 2 and {{ regexp_whole_match("classified_position", "'[0-9]+'") }}
         group by all
         having count(*) = 2
     )

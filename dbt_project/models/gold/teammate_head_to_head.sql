@@ -9,7 +9,7 @@ with results as (
         r.team_id,
         r.driver_key,
         r.position,
-        regexp_full_match(coalesce(r.classified_position, ''), '[0-9]+') as is_classified,
+        {{ regexp_whole_match("coalesce(r.classified_position, '')", "'[0-9]+'") }} as is_classified,
         r.points
     from {{ ref('session_leaderboard') }} as r
     where r.session_code in ('Q', 'R', 'S')

@@ -1,12 +1,14 @@
 -- One row per driver lap with car telemetry: top speed, share of samples at full throttle
 -- (>= 98 %), braking zones (a brake application after at least one sample off the brake) and
--- DRS use. Samples are matched to the lap they fall in with an ASOF join on the lap start.
+-- DRS use. Each sample belongs to the lap that started last at or before it (and before its end).
 -- Incremental per session (macros/incremental/refreshed_sessions.sql): a gold build recomputes only the
 -- sessions whose silver (car data, or the laps behind fact_laps) was rebuilt since, so adding a
--- session never rereads the history's telemetry (~0.7 M car samples per race).
+-- session never rereads the history's telemetry (~0.7 M car samples per race). DuckDB deletes
+-- those sessions and appends; Spark and Databricks overwrite their session_id partitions.
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='insert_overwrite' if target.type in ('spark', 'databricks') else 'append',
+    partition_by='session_id',
     on_schema_change='fail',
     pre_hook="{{ delete_refreshed_sessions() }}",
     post_hook="{{ record_seen_loads() }}",
@@ -32,6 +34,47 @@ laps as (
     select session_id, driver_number, lap_number, lap_start_utc, lap_end_utc, season, round, session_code
     from {{ ref('fact_laps') }}
     where lap_start_utc is not null and {{ sessions }}
+),
+
+-- the start of the lap each sample falls in: samples and lap starts of a driver in time order
+-- (a lap start before a sample at the same instant), the latest start so far
+timeline as (
+    select
+        session_id,
+        driver_number,
+        sample_utc as at_utc,
+        1 as is_sample,
+        null as lap_start_utc,
+        sample_utc,
+        speed_kph,
+        throttle_pct,
+        drs,
+        brake_starts
+    from samples
+    where sample_utc is not null
+    union all
+    select
+        session_id,
+        driver_number,
+        lap_start_utc as at_utc,
+        0 as is_sample,
+        lap_start_utc,
+        null as sample_utc,
+        null as speed_kph,
+        null as throttle_pct,
+        null as drs,
+        null as brake_starts
+    from laps
+),
+
+placed as (
+    select
+        *,
+        max(lap_start_utc) over (
+            partition by session_id, driver_number order by at_utc, is_sample
+            rows between unbounded preceding and current row
+        ) as lap_started_utc
+    from timeline
 )
 
 select
@@ -44,10 +87,10 @@ select
     round(count(*) filter (where s.throttle_pct >= 98) / count(*), 4) as full_throttle_share,
     count(*) filter (where s.brake_starts) as braking_zones,
     round(count(*) filter (where s.drs >= 10) / count(*), 4) as drs_open_share
-from samples as s
-asof inner join laps as l
+from placed as s
+inner join laps as l
     on s.session_id = l.session_id
     and s.driver_number = l.driver_number
-    and s.sample_utc >= l.lap_start_utc
-where l.lap_end_utc is null or s.sample_utc < l.lap_end_utc
+    and s.lap_started_utc = l.lap_start_utc
+where s.is_sample = 1 and (l.lap_end_utc is null or s.sample_utc < l.lap_end_utc)
 group by l.session_id, l.driver_number, l.lap_number
