@@ -69,3 +69,10 @@ def test_pools_kinds_and_duckdb_readers_follow_the_engine():
     assert reads_duckdb_warehouse("prod")
     assert not reads_duckdb_warehouse("spark")
     assert not reads_duckdb_warehouse("databricks")
+
+
+def test_a_spark_step_shuts_down_only_its_roots_metastore():
+    from f1_lakehouse.lib.dbt.on_spark import metastore_shutdown_url
+
+    url = metastore_shutdown_url(DataRoot(Path("/data/root")))
+    assert url == "jdbc:derby:;databaseName=/data/root/spark/metastore_db;shutdown=true"
