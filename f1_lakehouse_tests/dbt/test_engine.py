@@ -76,3 +76,12 @@ def test_a_spark_step_shuts_down_only_its_roots_metastore():
 
     url = metastore_shutdown_url(DataRoot(Path("/data/root")))
     assert url == "jdbc:derby:;databaseName=/data/root/spark/metastore_db;shutdown=true"
+
+
+def test_an_engine_whose_tables_this_process_cannot_read_gets_no_row_count():
+    from f1_lakehouse.lib.dbt.table_metadata import FACTS_KEY, add_table_facts
+
+    node = {"resource_type": "model", "node_status": "success"}
+    node["node_relation"] = {"schema": "gold", "alias": "dim_sessions"}
+    raw = add_table_facts({"data": {"node_info": node}}, "databricks")
+    assert FACTS_KEY not in raw  # unknown, never a zero
