@@ -122,8 +122,9 @@ def dagster_home_is_set() -> bool:
 
 
 def dbt_target() -> str:
-    """`F1_LAKEHOUSE_DBT_TARGET`: the dbt profile target (dev, stage, prod); "" is the
-    profile's default (dev)."""
+    """`F1_LAKEHOUSE_DBT_TARGET`: the dbt profile target the Dagster dbt assets build on (dev,
+    stage, prod on DuckDB; spark; databricks...); "" is the profile's default (dev).
+    `f1_lakehouse.lib.dbt.engine` validates it."""
     return os.environ.get("F1_LAKEHOUSE_DBT_TARGET", "").strip()
 
 

@@ -1,6 +1,7 @@
 """dbt wiring: the project (`project`), asset keys and groups (`translator`), one Dagster step
 per dbt layer (`step_assets`), one `dbt_tests` check per model (`checks`), dbt inside the run's
-process (`in_process`), the CLI arguments (`args`, `selection`), the exposures the export
+process (`in_process`) on the target's engine (`engine`; Spark's session around it:
+`on_spark`), the CLI arguments (`args`, `selection`), the exposures the export
 publishes (`exposures`), row counts and column schemas (`table_metadata`), and the dbt-only
 logic around the warehouse: write-audit-publish (`wap`), gold runs and summaries, reconciliation.
 

@@ -9,7 +9,12 @@ own conversion (`DbtCoreCliEventMessage.to_default_asset_events`), so materialis
 and asset checks are exactly what the CLI resource would have produced.
 
 Safe because Dagster runs these steps one at a time in the run worker (`in_process_executor`)
-and the `duckdb` pool admits one warehouse writer at a time.
+and the engine's pool (`duckdb`, `spark`) admits one warehouse writer at a time.
+
+The target (F1_LAKEHOUSE_DBT_TARGET, or the resource's `target`) goes to every invocation as
+`--target`, and each target has its own parsed manifest and parse state (`engine`), so a Spark
+run never reuses, or overwrites, DuckDB's. On Spark the step starts the session and declares
+bronze first, and stops it after (`on_spark`).
 """
 
 from __future__ import annotations
@@ -41,6 +46,12 @@ from f1_lakehouse.lib.dbt.checks import (
     check_result,
     group_by_asset,
     outcome_from_event,
+)
+from f1_lakehouse.lib.dbt.engine import (
+    engine_of,
+    parse_state_dir,
+    resolve_target,
+    target_args,
 )
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.dbt.table_metadata import add_table_facts, with_table_metadata
@@ -89,27 +100,31 @@ def with_root_var(args: Sequence[str], root: DataRoot) -> list[str]:
 PARSE_STATE = "partial_parse.msgpack"
 
 
-def parse_cache(root: DataRoot) -> Path:
-    """Where a data root keeps dbt's parse state (see `parsed_manifest`)."""
-    return root.cache / "dbt"
+def parse_cache(root: DataRoot, target: str = "") -> Path:
+    """Where a data root keeps dbt's parse state for a target (see `parsed_manifest`)."""
+    return parse_state_dir(root.cache / "dbt", target)
 
 
-def parsed_manifest(project_dir: Path = DBT_PROJECT_DIR, root: DataRoot | None = None) -> Any:
-    """The project's dbt `Manifest`, parsed once per process and data root.
+def parsed_manifest(
+    project_dir: Path = DBT_PROJECT_DIR, root: DataRoot | None = None, target: str | None = None
+) -> Any:
+    """The project's dbt `Manifest` for a target (default: F1_LAKEHOUSE_DBT_TARGET), parsed
+    once per process, data root and target.
 
     dbt re-parses the whole project (seconds) whenever the profile's connection changes, and
     the warehouse path lives under the data root; so each root keeps its own parse state in
-    `cache/dbt/` (warmed by `f1-lakehouse init`), and a run only re-reads the files that
-    changed. The state is written through a scratch copy and swapped in atomically, so
+    `cache/dbt/<target>/` (dev's warmed by `f1-lakehouse init`), and a run only re-reads the
+    files that changed. The state is written through a scratch copy and swapped in atomically, so
     concurrent runs never read a half-written file."""
     from dbt.cli.main import dbtRunner
 
     root = root or data_root()
-    key = (str(project_dir), str(root.path), dbt_target())
+    target = resolve_target(dbt_target() if target is None else target)
+    key = (str(project_dir), str(root.path), target)
     with _parse_lock:
         if key in _parsed:
             return _parsed[key]
-        cache = parse_cache(root)
+        cache = parse_cache(root, target)
         cache.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="parse-", dir=cache))
         try:
@@ -120,6 +135,7 @@ def parsed_manifest(project_dir: Path = DBT_PROJECT_DIR, root: DataRoot | None =
                 "parse",
                 "--quiet",
                 *with_root_var([], root),
+                *target_args(target),
                 *_project_args(project_dir, scratch),
             ]
             result = dbtRunner().invoke([*argv, *QUIET_ARTIFACTS])
@@ -160,16 +176,25 @@ def step_selection(
     return ["--select", *models, *tests] if models or tests else []
 
 
-def release_warehouse() -> None:
+def release_warehouse(target: str, root: DataRoot) -> None:
     """Close dbt's DuckDB connection once an invocation is over.
 
     A `dbt` process lets go of the warehouse file when it exits; in process, dbt-duckdb keeps
     its connection open, and the next reader in this process (the dashboard export, a
-    read-only query) would be refused for opening the file with another configuration."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    read-only query) would be refused for opening the file with another configuration.
+    On Spark: stop the session, so its Derby metastore is free for the next process."""
     from dbt.adapters.factory import reset_adapters
 
     reset_adapters()
+    if engine_of(target) == "spark":
+        from f1_lakehouse.lib.dbt.on_spark import stop_spark
+
+        stop_spark(root)
+        return
+    if engine_of(target) != "duckdb":
+        return
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
     environment = getattr(DuckDBConnectionManager, "_ENV", None)
     if environment is not None:
         environment.close()
@@ -220,16 +245,22 @@ class InProcessDbt(dg.ConfigurableResource):
     """Runs dbt commands for `@dbt_step_assets` steps in the run's process (module docstring)."""
 
     project_dir: str = str(DBT_PROJECT_DIR)
+    # The dbt target; "" is F1_LAKEHOUSE_DBT_TARGET (the pools and kinds follow that one).
+    target: str = ""
+
+    def resolved_target(self) -> str:
+        return resolve_target(self.target or dbt_target())
 
     def build(
         self,
         context: dg.AssetExecutionContext,
         args: Sequence[str],
         root: DataRoot | None = None,
+        reads_bronze: bool = False,
     ) -> Iterator[dg.Output | dg.AssetMaterialization | dg.AssetCheckResult]:
         """Run `dbt <args>` on the step's selection over `root` (default: the settings' data
         root); yield each model's output as it finishes, then one `dbt_tests` check result per
-        model.
+        model. `reads_bronze`: the step reads bronze sources (on Spark, declare them first).
 
         Raises `DbtBuildError` naming every failed node, after yielding what did run (as
         `dbt build` on the CLI would: a failed test fails the step and its check)."""
@@ -239,29 +270,39 @@ class InProcessDbt(dg.ConfigurableResource):
         if not selection:
             context.log.info("Nothing of this dbt step was selected.")
             return
-        manifest = parsed_manifest(project_dir, root)
+        root = root or data_root()
+        target = self.resolved_target()
+        engine = engine_of(target)
+        manifest = parsed_manifest(project_dir, root, target)
         ensure_same_project(manifest, step.manifest)
         forget_compilation(manifest)
         target_path = Path(
             tempfile.mkdtemp(prefix=f"{context.op.name}-", dir=project_dir / "target")
         )
         argv = [
-            *with_root_var(args, root or data_root()),
+            *with_root_var(args, root),
             *selection,
+            *target_args(target),
             *_project_args(project_dir, target_path),
             *QUIET_ARTIFACTS,
         ]
+        if engine == "spark":
+            from f1_lakehouse.lib.dbt.on_spark import start_spark
+
+            declared = start_spark(root, project_dir, declare_bronze=reads_bronze)
+            if reads_bronze:
+                context.log.info(f"Spark: bronze external tables over files: {', '.join(declared)}")
         context.log.info(f"dbt (in process) {' '.join(argv)}")
         events: queue.Queue[Any] = queue.Queue()
         outcome: dict[str, Any] = {}
-        worker = _start_dbt(manifest, argv, events, outcome)
+        worker = _start_dbt(manifest, argv, events, outcome, engine)
         tests: list[tuple[dg.AssetKey | None, DbtTestOutcome]] = []
         try:
             yield from _dagster_events(context, step, events, target_path, tests)
         finally:
             # Never leave dbt writing to DuckDB behind a failed step: let it finish first.
             worker.join()
-            release_warehouse()
+            release_warehouse(target, root)
             shutil.rmtree(target_path, ignore_errors=True)
         yield from _check_results(context, tests)
         _raise_on_failure(argv, outcome)
@@ -281,7 +322,11 @@ class _StepManifest:
 
 
 def _start_dbt(
-    manifest: Any, argv: Sequence[str], events: queue.Queue[Any], outcome: dict[str, Any]
+    manifest: Any,
+    argv: Sequence[str],
+    events: queue.Queue[Any],
+    outcome: dict[str, Any],
+    engine: str,
 ) -> threading.Thread:
     """Invoke dbt on a worker thread; its result events go to `events`, then `_DONE`; the
     result (or the exception) to `outcome`."""
@@ -290,7 +335,7 @@ def _start_dbt(
 
     def on_event(msg: Any) -> None:
         if msg.info.name in RESULT_EVENTS:
-            events.put(add_table_facts(msg_to_dict(msg)))
+            events.put(add_table_facts(msg_to_dict(msg), engine))
 
     def invoke() -> None:
         try:

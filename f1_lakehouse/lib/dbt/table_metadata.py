@@ -4,7 +4,8 @@ dagster-dbt's `fetch_row_counts()` opens its own warehouse connection after each
 DuckDB's one-process-per-file lock (and dbt-duckdb's own open connection in this process) rule
 out. Instead the facts are read through dbt-duckdb's connection, in dbt's thread, the moment a
 node's result event fires (its table is complete then), and attached to the Dagster output
-made from that event.
+made from that event. On Spark the same facts come from the process's Spark session; on an
+engine with neither (Databricks through its own adapter) there are none: unknown, not zero.
 """
 
 from __future__ import annotations
@@ -31,13 +32,17 @@ def _relation(raw: Mapping[str, Any]) -> tuple[str, str] | None:
     return schema, name
 
 
-def add_table_facts(raw: dict[str, Any]) -> dict[str, Any]:
+def add_table_facts(raw: dict[str, Any], engine: str = "duckdb") -> dict[str, Any]:
     """Row count and columns of the node's relation, on `raw` (returned for chaining).
 
     Best effort: metadata never fails a build; a relation that cannot be read gets none
     (unknown, not zero)."""
     relation = _relation(raw)
     if relation is None:
+        return raw
+    if engine == "spark":
+        return _add_spark_facts(raw, *relation)
+    if engine != "duckdb":
         return raw
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
@@ -59,6 +64,18 @@ def add_table_facts(raw: dict[str, Any]) -> dict[str, Any]:
     finally:
         handle.close()
     raw[FACTS_KEY] = {"rows": int(rows), "columns": [tuple(c) for c in columns]}
+    return raw
+
+
+def _add_spark_facts(raw: dict[str, Any], schema: str, name: str) -> dict[str, Any]:
+    from f1_lakehouse.lib.dbt.on_spark import spark_table_facts
+
+    try:
+        facts = spark_table_facts(schema, name)
+    except Exception:
+        return raw
+    if facts is not None:
+        raw[FACTS_KEY] = facts
     return raw
 
 

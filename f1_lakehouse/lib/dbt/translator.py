@@ -8,6 +8,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
+from f1_lakehouse.lib.dbt.engine import engine_kinds, resolve_target
+from f1_lakehouse.lib.settings import dbt_target
+
 LAYERS = ("silver", "intermediate", "gold")
 
 
@@ -19,7 +22,8 @@ def layer_of(dbt_resource_props: Mapping[str, Any]) -> str | None:
 
 class F1DbtTranslator(DagsterDbtTranslator):
     """Models land as `<layer>/<model>`, snapshots as `snapshots/<name>` (group gold); sources
-    keep their `meta.dagster.asset_key` (bronze)."""
+    keep their `meta.dagster.asset_key` (bronze). Their kind is the engine of the dbt target
+    the definitions were loaded for (duckdb, spark, databricks)."""
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:  # type: ignore[no-untyped-def]
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -35,7 +39,7 @@ class F1DbtTranslator(DagsterDbtTranslator):
         group = "gold" if layer in ("intermediate", "snapshots") else layer
         return spec.replace_attributes(
             key=dg.AssetKey([layer, props["name"]]), group_name=group
-        ).merge_attributes(kinds={"duckdb"})
+        ).merge_attributes(kinds=engine_kinds(resolve_target(dbt_target())))
 
 
 translator = F1DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
