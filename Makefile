@@ -147,11 +147,8 @@ bench: manifest
 # first), whole and again for SPARK_RERUN, and compares each model row for row (EXCEPT ALL both
 # ways); it fails on any differing row. Needs Java 17. SPARK_PROJECT: the dbt project to check.
 SPARK_PROJECT ?= $(CURDIR)/dbt_project
-SPARK_SILVER := silver_sessions silver_race_control silver_drivers silver_official_results silver_laps \
-	silver_weather silver_qualifying_segments silver_positions silver_stints \
-	silver_timing_classification silver_results silver_session_coverage silver_pit_stops \
-	silver_car_data silver_location int_driver_state
-SPARK_MODELS ?= $(SPARK_SILVER) dim_sessions session_leaderboard
+# SPARK_MODELS: model names; empty (the default) checks every silver, intermediate and gold model.
+SPARK_MODELS ?=
 SPARK_RERUN ?= 2023-04-Q 2018-04-R
 .PHONY: spark-install spark-check databricks-venv
 spark-install: $(VENV)/.spark-installed
@@ -161,7 +158,7 @@ $(VENV)/.spark-installed: $(VENV)/.installed
 	touch $@
 
 spark-check: spark-install
-	$(BIN)/python -m f1_lakehouse.lib.spark --project-dir $(SPARK_PROJECT) --select $(SPARK_MODELS) --rerun $(SPARK_RERUN)
+	$(BIN)/python -m f1_lakehouse.lib.spark --project-dir $(SPARK_PROJECT) $(if $(SPARK_MODELS),--select $(SPARK_MODELS)) --rerun $(SPARK_RERUN)
 
 # dbt-databricks cannot share the main venv (it needs dbt-spark < 1.11): its own, for `dbt parse
 # --target databricks` and runs against a workspace.

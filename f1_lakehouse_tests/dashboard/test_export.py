@@ -246,3 +246,20 @@ def test_gold_export_asset_records_the_gold_run(pipeline):
     assert (
         dg.AssetKey(["gold", "driver_session_summary"]) in gold_export.asset_deps[gold_export.key]
     )
+
+
+def test_gold_export_refuses_a_target_that_builds_outside_duckdb(empty_warehouse, monkeypatch):
+    """On Spark the warehouse file holds no current gold: exporting it would publish stale rows."""
+    first = export_gold(empty_warehouse)
+    monkeypatch.setenv("F1_LAKEHOUSE_DBT_TARGET", "spark")
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [gold_export],
+            instance=instance,
+            resources={"data_root": DataRootResource(path=str(empty_warehouse.path))},
+            raise_on_error=False,
+        )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "dbt target 'spark' builds gold elsewhere" in failure.step_failure_data.error.message
+    assert current_generation(empty_warehouse).name == first.name

@@ -1,4 +1,4 @@
-"""The dialect ratchet, at zero: no DuckDB-only SQL in the dbt project's models or macros.
+"""The dialect ratchet, at zero: no DuckDB-only SQL in the dbt project's models, macros or tests.
 
 A model text that runs on DuckDB and Spark alike uses the shared forms or the cross-engine
 macros (dbt_project/macros/cross_engine/, skipped by the scan: their default__ bodies are
@@ -12,7 +12,7 @@ import pytest
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.spark.dialect import CONSTRUCTS, counts, scan_project, scan_text
 
-FOLDERS = ["models", "macros"]
+FOLDERS = ["models", "macros", "tests"]
 
 
 @pytest.mark.parametrize("folder", FOLDERS)

@@ -7,7 +7,7 @@ with ordered as (
         {{ valid_from }} as valid_from,
         {{ valid_to }} as valid_to,
         lead({{ valid_from }}) over (partition by {{ key }} order by {{ valid_from }}) as next_from,
-        count(*) filter (where {{ valid_to }} is null) over (partition by {{ key }}) as current_versions
+        count(case when {{ valid_to }} is null then 1 end) over (partition by {{ key }}) as current_versions
     from {{ model }}
 )
 select *

@@ -5,10 +5,12 @@ import dagster as dg
 
 from f1_lakehouse.dashboard.export import export_gold
 from f1_lakehouse.defs.dbt.assets import DUCKDB_POOL
+from f1_lakehouse.lib.dbt.engine import reads_duckdb_warehouse, resolve_target
 from f1_lakehouse.lib.dbt.exposures import exposed_models, load_manifest
 from f1_lakehouse.lib.dbt.gold_runs import latest_gold_run_id
 from f1_lakehouse.lib.dbt.wap import pending_audit
 from f1_lakehouse.lib.resources import DataRootResource
+from f1_lakehouse.lib.settings import dbt_target
 
 GOLD_EXPORT_KEY = dg.AssetKey(["dashboard", "gold_export"])
 
@@ -34,6 +36,13 @@ def export_deps() -> list[dg.AssetKey]:
     ),
 )
 def gold_export(context: dg.AssetExecutionContext, data_root: DataRootResource):
+    target = resolve_target(dbt_target())
+    if not reads_duckdb_warehouse(target):
+        # The export copies the DuckDB warehouse: on another engine it would publish stale gold.
+        raise dg.Failure(
+            f"gold_export publishes the DuckDB warehouse, but dbt target {target!r} builds gold "
+            "elsewhere; the previous export is kept. Read gold from that engine's tables."
+        )
     if pending_audit(data_root.root().warehouse_file):  # a dbt step was killed mid-way
         raise dg.Failure("the last dbt step never finished its audit: re-run gold, then export")
     # A reader outside Dagster (an analyst's notebook) may briefly hold the file: wait for it.

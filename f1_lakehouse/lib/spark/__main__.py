@@ -13,13 +13,13 @@ from f1_lakehouse.lib.spark.check import SparkCheckError, run_check
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--project-dir", type=Path, default=REPO_ROOT / "dbt_project")
-    parser.add_argument("--select", nargs="+", required=True, help="model names")
+    parser.add_argument("--select", nargs="*", help="model names (default: every model)")
     parser.add_argument(
         "--rerun", nargs="+", default=["2023-04-Q", "2018-04-R"], help="session keys"
     )
     args = parser.parse_args(argv)
     try:
-        report = run_check(args.project_dir.resolve(), data_root(), args.select, args.rerun)
+        report = run_check(args.project_dir.resolve(), data_root(), args.select or None, args.rerun)
     except (SparkCheckError, ValueError) as exc:
         print(f"spark-check: {exc}", file=sys.stderr)
         return 1

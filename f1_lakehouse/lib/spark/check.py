@@ -190,6 +190,11 @@ def _models_by_name(nodes: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {n["name"]: n for n in nodes.values() if n["resource_type"] == "model"}
 
 
+def every_model(models: dict[str, dict[str, Any]]) -> list[str]:
+    """Every model that is a table or view (staging is ephemeral: it compiles into its readers)."""
+    return sorted(n for n, node in models.items() if node["config"]["materialized"] != "ephemeral")
+
+
 def _unselected_parents(models: dict[str, dict[str, Any]], selected: Sequence[str]) -> list[str]:
     """Models the selected ones read that are not selected themselves (copied from DuckDB).
     An ephemeral parent (staging) is no table: it compiles into its readers on each engine."""
@@ -273,10 +278,11 @@ def _timings(results: list[Any]) -> dict[str, float]:
 def run_check(
     project_dir: Path,
     root: DataRoot,
-    select: Sequence[str],
+    select: Sequence[str] | None,
     rerun_sessions: Sequence[str],
 ) -> CheckReport:
-    """Build `select` on both engines whole, then again for `rerun_sessions`; compare each time."""
+    """Build `select` (None: every model) on both engines whole, then again for
+    `rerun_sessions`; compare each time."""
     for key in rerun_sessions:
         SessionKey.parse(key)  # a malformed key fails here, before any SQL
     report = CheckReport()
@@ -286,6 +292,7 @@ def run_check(
     _dbt(project_dir, SPARK_TARGET, ["parse"], scratch)
     _dbt(project_dir, DUCKDB_TARGET, ["parse"], scratch)
     models = _models_by_name(_manifest_nodes(project_dir, DUCKDB_TARGET))
+    select = every_model(models) if select is None else select
     unknown = [name for name in select if name not in models]
     if unknown:
         raise SparkCheckError(f"no such models: {', '.join(unknown)}")
