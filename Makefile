@@ -63,8 +63,9 @@ summary: install
 	$(BIN)/f1-lakehouse summary
 
 # The Spark tests (f1_lakehouse_tests/spark, marked `spark`) run in the same suite: pyspark and
-# dbt-spark come with `spark-install`, a Java runtime with .ci/run.
-test: manifest spark-install
+# dbt-spark come with `spark-install`, a Java runtime with .ci/run; dbt-databricks (its own venv) with
+# `databricks-venv`, for the offline parse and compile for Databricks.
+test: manifest spark-install databricks-venv
 	$(BIN)/ruff check f1_lakehouse f1_lakehouse_tests bench
 	$(BIN)/ruff format --check f1_lakehouse f1_lakehouse_tests bench
 	$(BIN)/pytest

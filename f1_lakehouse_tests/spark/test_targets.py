@@ -17,6 +17,7 @@ import yaml
 
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
+from f1_lakehouse.lib.spark.dialect import scan_text
 from f1_lakehouse.lib.spark.session import spark_conf
 
 DATABRICKS_DBT = REPO_ROOT / ".venv-databricks" / "bin" / "dbt"
@@ -78,8 +79,9 @@ def test_a_data_root_with_a_semicolon_is_refused_for_spark(tmp_path: Path) -> No
         spark_conf(DataRoot(tmp_path / "a;b"))
 
 
-def _parse(dbt: Path, target: str, tmp_path: Path) -> dict:
-    """`dbt parse --target <target>` of a copy of the real project, offline; its manifest."""
+def _parse(dbt: Path, target: str, tmp_path: Path, command: tuple[str, ...] = ("parse",)) -> dict:
+    """`dbt parse --target <target>` (or `command`) of a copy of the real project, offline; its
+    manifest."""
     project = tmp_path / "dbt_project"
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
     env = {
@@ -93,7 +95,7 @@ def _parse(dbt: Path, target: str, tmp_path: Path) -> dict:
     result = subprocess.run(
         [
             str(dbt),
-            "parse",
+            *command,
             "--target",
             target,
             "--project-dir",
@@ -141,3 +143,24 @@ def test_dbt_parse_for_spark_succeeds_offline(tmp_path: Path) -> None:
 def test_dbt_parse_for_databricks_succeeds_offline(tmp_path: Path) -> None:
     manifest = _parse(DATABRICKS_DBT, "databricks", tmp_path)
     assert manifest["metadata"]["adapter_type"] == "databricks"
+
+
+# The two models the closing note of issue 19 shows compiled for Databricks.
+COMPILED_FOR_DATABRICKS = ("silver_results", "session_leaderboard")
+
+
+@pytest.mark.skipif(
+    not DATABRICKS_DBT.exists(), reason="dbt-databricks venv missing: make databricks-venv"
+)
+def test_dbt_compile_for_databricks_succeeds_offline(tmp_path: Path) -> None:
+    """Without a workspace: no introspective queries, no relation cache. The SQL compiled for
+    Databricks names Unity Catalog's three-part tables and holds no DuckDB-only SQL."""
+    command = ("compile", "--no-introspect", "--no-populate-cache", "--select")
+    _parse(DATABRICKS_DBT, "databricks", tmp_path, (*command, *COMPILED_FOR_DATABRICKS))
+    compiled = tmp_path / "dbt_project" / "target" / "compiled" / "f1_lakehouse" / "models"
+    for model in COMPILED_FOR_DATABRICKS:
+        (sql,) = compiled.rglob(f"{model}.sql")
+        text = sql.read_text()
+        assert scan_text(text, sql.name) == [], model
+    leaderboard = (compiled / "gold" / "session_leaderboard.sql").read_text()
+    assert "`f1_dev`.`gold`.`dim_sessions`" in leaderboard
