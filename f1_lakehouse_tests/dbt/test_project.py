@@ -84,8 +84,8 @@ def test_every_gold_model_and_its_unit_tests_are_in_its_own_yml(manifest):
 
 def test_one_macro_per_file_named_after_it_and_generic_tests_in_tests_generic():
     """dbt's conventions: macros/**/<name>.sql defines the macro <name> (and at most its
-    dispatch default__<name>, then its spark__<name>); generic data tests live in tests/generic/,
-    one per file."""
+    dispatch default__<name>, then its spark__<name>, then its databricks__<name>); generic data
+    tests live in tests/generic/, one per file."""
     definition = re.compile(r"{%-?\s*(macro|test)\s+(\w+)\s*\(")
     macro_files = sorted((DBT_PROJECT_DIR / "macros").rglob("*.sql"))
     assert len(macro_files) >= 40
@@ -99,6 +99,12 @@ def test_one_macro_per_file_named_after_it_and_generic_tests_in_tests_generic():
                 ("macro", path.stem),
                 ("macro", f"default__{path.stem}"),
                 ("macro", f"spark__{path.stem}"),
+            ],
+            [
+                ("macro", path.stem),
+                ("macro", f"default__{path.stem}"),
+                ("macro", f"spark__{path.stem}"),
+                ("macro", f"databricks__{path.stem}"),
             ],
         ):
             wrong[str(path.relative_to(DBT_PROJECT_DIR))] = found

@@ -143,6 +143,9 @@ def test_dbt_parse_for_spark_succeeds_offline(tmp_path: Path) -> None:
 def test_dbt_parse_for_databricks_succeeds_offline(tmp_path: Path) -> None:
     manifest = _parse(DATABRICKS_DBT, "databricks", tmp_path)
     assert manifest["metadata"]["adapter_type"] == "databricks"
+    # Delta takes DELETE: silver deletes the run's sessions and appends, as on DuckDB
+    silver_laps = manifest["nodes"]["model.f1_lakehouse.silver_laps"]["config"]
+    assert silver_laps["incremental_strategy"] == "append"
 
 
 # The two models the closing note of issue 19 shows compiled for Databricks.

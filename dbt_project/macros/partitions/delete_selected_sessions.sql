@@ -23,3 +23,8 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- Databricks: Delta takes DELETE and no partition drop: DuckDB's delete, then append. -#}
+{% macro databricks__delete_selected_sessions() -%}
+    {{ return(default__delete_selected_sessions()) }}
+{%- endmacro %}

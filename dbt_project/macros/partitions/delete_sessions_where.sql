@@ -18,3 +18,9 @@
 {% macro spark__delete_sessions_where(filter) -%}
     select 1
 {%- endmacro %}
+
+{#- Databricks: Delta tables take DELETE, so the model deletes then appends, as on DuckDB
+    (dbt-databricks would otherwise fall back on the spark__ form). -#}
+{% macro databricks__delete_sessions_where(filter) -%}
+    {{ return(default__delete_sessions_where(filter)) }}
+{%- endmacro %}

@@ -4,10 +4,11 @@
 -- Incremental per session (macros/incremental/refreshed_sessions.sql): a gold build recomputes only the
 -- sessions whose silver (car data, or the laps behind fact_laps) was rebuilt since, so adding a
 -- session never rereads the history's telemetry (~0.7 M car samples per race). DuckDB deletes
--- those sessions and appends; Spark and Databricks overwrite their session_id partitions.
+-- those sessions and appends, as Databricks does on Delta; Spark (Parquet) drops their session_id
+-- partitions and overwrites them.
 {{ config(
     materialized='incremental',
-    incremental_strategy='insert_overwrite' if target.type in ('spark', 'databricks') else 'append',
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'append',
     partition_by='session_id',
     on_schema_change='fail',
     pre_hook="{{ delete_refreshed_sessions() }}",
