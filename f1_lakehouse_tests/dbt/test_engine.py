@@ -72,9 +72,9 @@ def test_pools_kinds_and_duckdb_readers_follow_the_engine():
 
 
 def test_a_spark_step_shuts_down_only_its_roots_metastore():
-    from f1_lakehouse.lib.dbt.on_spark import metastore_shutdown_url
+    from f1_lakehouse.lib.spark.session import METASTORE_URL, metastore_shutdown_url, spark_conf
 
-    url = metastore_shutdown_url(DataRoot(Path("/data/root")))
+    url = metastore_shutdown_url(spark_conf(DataRoot(Path("/data/root")))[METASTORE_URL])
     assert url == "jdbc:derby:;databaseName=/data/root/spark/metastore_db;shutdown=true"
 
 

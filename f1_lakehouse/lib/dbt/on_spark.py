@@ -17,9 +17,6 @@ from typing import Any
 from f1_lakehouse.lib.settings import DataRoot
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Derby answers a successful database shutdown with this SQLState (an exception, by design).
-DERBY_SHUTDOWN_OK = "08006"
-METASTORE_URL = "spark.hadoop.javax.jdo.option.ConnectionURL"
 
 
 def start_spark(root: DataRoot, project_dir: Path, declare_bronze: bool) -> list[str]:
@@ -34,31 +31,14 @@ def start_spark(root: DataRoot, project_dir: Path, declare_bronze: bool) -> list
     return declare_bronze_tables(spark, root, bronze_tables(project_dir))
 
 
-def metastore_shutdown_url(root: DataRoot) -> str:
-    """The JDBC URL that shuts down the root's Derby metastore database (only that database:
-    a system shutdown would deregister Derby's driver, and no later session of this process
-    could open the metastore again)."""
-    from f1_lakehouse.lib.spark.session import spark_conf
-
-    url = spark_conf(root)[METASTORE_URL]
-    return url.removesuffix(";create=true") + ";shutdown=true"
-
-
 def stop_spark(root: DataRoot) -> None:
     """Stop the process's Spark session and shut its Derby metastore down, so the next process
     can open it (a later step of this process starts a new session; Derby boots it again)."""
-    from pyspark.sql import SparkSession
+    from f1_lakehouse.lib.spark.session import running_session, stop_session
 
-    session = SparkSession.getActiveSession() or SparkSession._instantiatedSession
-    if session is None:
-        return
-    jvm = session._jvm
-    session.stop()
-    try:
-        jvm.java.sql.DriverManager.getConnection(metastore_shutdown_url(root))
-    except Exception as exc:  # Derby signals a clean shutdown with an exception
-        if DERBY_SHUTDOWN_OK not in str(exc) and "shutdown" not in str(exc):
-            raise
+    session = running_session()
+    if session is not None:
+        stop_session(session)
 
 
 def spark_table_facts(schema: str, name: str) -> dict[str, Any] | None:

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 
+METASTORE_URL = "spark.hadoop.javax.jdo.option.ConnectionURL"
+# Derby's answers to a database shutdown: done (08006), or never booted here (XJ004).
+DERBY_SHUTDOWN_OK = ("08006", "XJ004")
+
+
 class SparkUnavailableError(RuntimeError):
     """pyspark (the `spark` extra) or a Java runtime is missing."""
 
@@ -37,9 +42,7 @@ def spark_conf(root: DataRoot) -> dict[str, str]:
         "spark.master": "local[2]",
         "spark.app.name": "f1_lakehouse",
         "spark.sql.warehouse.dir": f"{base}/warehouse",
-        "spark.hadoop.javax.jdo.option.ConnectionURL": (
-            f"jdbc:derby:;databaseName={base}/metastore_db;create=true"
-        ),
+        METASTORE_URL: (f"jdbc:derby:;databaseName={base}/metastore_db;create=true"),
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={base}",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "4",
@@ -52,18 +55,56 @@ def spark_conf(root: DataRoot) -> dict[str, str]:
     }
 
 
+def metastore_shutdown_url(connection_url: str) -> str:
+    """The JDBC URL that shuts down only this Derby database (a system shutdown would
+    deregister Derby's driver, and no later session of the process could open a metastore)."""
+    return connection_url.removesuffix(";create=true") + ";shutdown=true"
+
+
+def running_session() -> SparkSession | None:
+    """The process's Spark session, if one is running."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession() or SparkSession._instantiatedSession
+
+
+def stop_session(session: SparkSession) -> None:
+    """Stop `session` and shut down the Derby metastore database it opened, so another
+    process, or a session of this one for another root, can open a metastore."""
+    url = session.sparkContext.getConf().get(METASTORE_URL)
+    jvm = session._jvm
+    session.stop()
+    if not url:
+        return
+    try:
+        jvm.java.sql.DriverManager.getConnection(metastore_shutdown_url(url))
+    except Exception as exc:  # Derby signals a clean shutdown with an exception
+        if not any(state in str(exc) for state in DERBY_SHUTDOWN_OK):
+            raise
+
+
 def spark_session(root: DataRoot) -> tuple[SparkSession, float]:
-    """The process's Spark session (started if needed) and the seconds it took."""
+    """The process's Spark session for `root` (started if needed) and the seconds it took.
+
+    A session already running for another root is stopped first: `getOrCreate` would return it
+    unchanged (its warehouse and metastore are fixed at start), and tables would land there."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise SparkUnavailableError(
             "pyspark is not installed: `pip install -e '.[spark]'` (needs Java 17)"
         ) from exc
+    conf = spark_conf(root)
     spark_dir(root).mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    existing = running_session()
+    if (
+        existing is not None
+        and existing.sparkContext.getConf().get(METASTORE_URL) != conf[METASTORE_URL]
+    ):
+        stop_session(existing)
     builder = SparkSession.builder.enableHiveSupport()
-    for key, value in spark_conf(root).items():
+    for key, value in conf.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
