@@ -26,7 +26,13 @@ where {{ session_filter('session_id') }} and session_id not in ({{ var('gone', "
 """
 
 
-def _project(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def spark_root(tmp_path_factory: pytest.TempPathFactory) -> DataRoot:
+    """One Spark root for the module: a process's Spark keeps the metastore it started with."""
+    return DataRoot(tmp_path_factory.mktemp("spark_hooks") / "root")
+
+
+def _project(tmp_path: Path, root: DataRoot) -> Path:
     project = tmp_path / "hooks_project"
     for folder in ("silver", "partitions", "cross_engine", "bronze"):
         shutil.copytree(DBT_PROJECT_DIR / "macros" / folder, project / "macros" / folder)
@@ -53,7 +59,7 @@ def _project(tmp_path: Path) -> Path:
         "host": "local",
         "schema": "silver",
         "threads": 1,
-        "server_side_parameters": spark_conf(DataRoot(tmp_path / "root")),
+        "server_side_parameters": spark_conf(root),
     }
     (project / "profiles.yml").write_text(
         yaml.safe_dump({"hooks": {"target": "spark", "outputs": {"spark": spark}}})
@@ -81,9 +87,20 @@ def _run(project: Path, dbt_vars: dict) -> None:
     assert result.success, result.exception or [r.message for r in result.result.results]
 
 
-def test_a_rerun_session_is_replaced_once_and_every_load_is_logged(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    spark, _ = spark_session(DataRoot(tmp_path / "root"))
+def _fresh_session(root: DataRoot):
+    """The module's session with neither the model nor the load log left by another test."""
+    spark, _ = spark_session(root)
+    spark.sql("create database if not exists silver")
+    spark.sql("drop table if exists silver.m")
+    spark.sql("drop table if exists silver.session_loads")
+    return spark
+
+
+def test_a_rerun_session_is_replaced_once_and_every_load_is_logged(
+    tmp_path: Path, spark_root: DataRoot
+) -> None:
+    project = _project(tmp_path, spark_root)
+    spark = _fresh_session(spark_root)
     _run(project, {})
     _run(project, {"session_keys": ["2018-04-R"], "bump": 10})
     rows = spark.sql("select session_id, n from silver.m order by session_id").collect()
@@ -95,9 +112,11 @@ def test_a_rerun_session_is_replaced_once_and_every_load_is_logged(tmp_path: Pat
     assert [tuple(r) for r in loads] == [("2018-04-R", 2), ("2023-04-Q", 1)]
 
 
-def test_a_rerun_session_that_yields_no_rows_is_emptied(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    spark, _ = spark_session(DataRoot(tmp_path / "root"))
+def test_a_rerun_session_that_yields_no_rows_is_emptied(
+    tmp_path: Path, spark_root: DataRoot
+) -> None:
+    project = _project(tmp_path, spark_root)
+    spark = _fresh_session(spark_root)
     _run(project, {})
     # the re-run's sessions: one now yields nothing, the other is replaced
     _run(project, {"session_keys": ["2018-04-R", "2023-04-Q"], "bump": 10, "gone": "'2018-04-R'"})
