@@ -130,8 +130,13 @@ def _serve(command: list[str]) -> None:
         assert len(client.get("drivers", {"session_key": 9606})) == 20
     finally:
         proc.terminate()
-        # a bound, not a pause: on a loaded 2-core machine the server took over 10 s to exit
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # Seen only after the suite's shared pipeline ran in this process (never alone):
+            # the server outlived SIGTERM. Not what this test checks; end it so nothing leaks.
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_module_command_serves_over_http() -> None:
