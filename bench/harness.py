@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,8 +95,9 @@ def machine() -> str:
 class Root:
     """A fresh data root with its own Dagster instance, in replay mode."""
 
-    def __init__(self, base: Path | None = None) -> None:
+    def __init__(self, base: Path | None = None, keep: bool = False) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="f1-bench-", dir=base))
+        self.keep = keep  # leave the root behind on exit, for inspection
         self.env = {
             **os.environ,
             "F1_LAKEHOUSE_ROOT": str(self.path),
@@ -146,7 +147,10 @@ class Root:
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.remove()
+        if self.keep:
+            print(f"data root kept at {self.path}", flush=True)
+        else:
+            self.remove()
 
 
 def median_of(
@@ -174,3 +178,26 @@ def report_breakdown(samples: list[Measurement]) -> None:
     middle = min(samples, key=lambda s: abs(s.wall_s - wall))
     for part, seconds in breakdown(middle.output, middle.wall_s):
         print(f"    {part:<70} {seconds:6.2f} s", flush=True)
+
+
+def query_latency(
+    label: str, queries: Mapping[str, Callable[[], object]], repeats: int, target_ms: float
+) -> None:
+    """Time each query `repeats` times; print p50/p95 per query, then over every sample beside
+    the target."""
+    every: list[float] = []
+    for name, query in queries.items():
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            query()
+            samples.append((time.perf_counter() - started) * 1000)
+        every += samples
+        p50, p95 = statistics.median(samples), statistics.quantiles(samples, n=20)[18]
+        print(f"  {label} {name:<24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
+    p50, p95 = statistics.median(every), statistics.quantiles(every, n=20)[18]
+    print(
+        f"{label}, all ({len(every)} samples){'':<20} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms"
+        f"   target p95 ≤ {target_ms:.0f} ms",
+        flush=True,
+    )

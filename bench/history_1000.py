@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import threading
 import time
 import urllib.request
@@ -36,10 +35,11 @@ from harness import (
     Root,
     machine,
     median_of,
+    query_latency,
     report,
     report_breakdown,
 )
-from history_scaling import SOURCE_KEY, gold_query_latency, replicate
+from history_scaling import P95_TARGET_MS, SOURCE_KEY, gold_query_latency, replicate
 
 # The demo's FastF1 sessions (Makefile DEMO_SESSIONS); the telemetry race comes last, so a
 # partial last copy leaves it out and the mix stays one telemetry race in eight sessions.
@@ -59,7 +59,6 @@ ROUNDS_PER_SEASON = 30
 LAST_SEASON = 2098
 RATIO_TARGET = 1.3
 RSS_TARGET_MB = 1024
-P95_TARGET_MS = 100.0
 
 
 def copies(count: int) -> list[tuple[str, int, int, str]]:
@@ -194,29 +193,18 @@ def api_latency(root: Root, repeats: int = 30) -> None:
             raise RuntimeError("the API did not start")
         time.sleep(0.05)
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    every: list[float] = []
+
+    def request(path: str) -> None:
+        with urllib.request.urlopen(url + path, timeout=60) as response:
+            assert response.read(), f"{path}: empty answer"
+
     try:
-        for name, path in paths.items():
-            samples = []
-            for _ in range(repeats):
-                started = time.perf_counter()
-                with urllib.request.urlopen(url + path, timeout=60) as response:
-                    body = response.read()
-                samples.append((time.perf_counter() - started) * 1000)
-            assert body, f"{path}: empty answer"
-            every += samples
-            p50, p95 = statistics.median(samples), statistics.quantiles(samples, n=20)[18]
-            print(f"  API {name:<24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
+        requests = {name: lambda path=path: request(path) for name, path in paths.items()}
+        query_latency("API", requests, repeats, P95_TARGET_MS)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
-    print(
-        f"API requests, all ({len(every)} samples)                    "
-        f"p50 {statistics.median(every):7.1f} ms   p95 {statistics.quantiles(every, n=20)[18]:7.1f} ms"
-        f"   target p95 ≤ {P95_TARGET_MS:.0f} ms",
-        flush=True,
-    )
 
 
 def add_session(root: Root, key: str, runs: int, held: int) -> Measurement:
@@ -236,11 +224,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the data root for inspection")
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    root = Root()
-    print(
-        f"data root {root.path} ({os.statvfs(root.path).f_bavail * os.statvfs(root.path).f_frsize / 1e9:.0f} GB free)"
-    )
-    try:
+    with Root(keep=args.keep) as root:
+        free_gb = os.statvfs(root.path).f_bavail * os.statvfs(root.path).f_frsize / 1e9
+        print(f"data root {root.path} ({free_gb:.0f} GB free)", flush=True)
         root.register([SOURCE_KEY])
         root.materialize(OPENF1_TO_GOLD, SOURCE_KEY)  # 1 session of history: the real race
         first = add_session(root, "2099-01-R", args.runs, 1)
@@ -276,11 +262,6 @@ def main() -> None:
         gold_query_latency(root)  # exports gold first (timed below), then the dashboard queries
         print(f"  (export + dashboard queries {time.perf_counter() - started:.0f} s)", flush=True)
         api_latency(root)
-    finally:
-        if args.keep:
-            print(f"data root kept at {root.path}")
-        else:
-            root.remove()
 
 
 if __name__ == "__main__":

@@ -14,14 +14,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 from pathlib import Path
 
-from harness import OPENF1_TO_GOLD, SILVER_TO_GOLD, Measurement, Root, machine, median_of, report
+from harness import (
+    OPENF1_TO_GOLD,
+    SILVER_TO_GOLD,
+    Measurement,
+    Root,
+    machine,
+    median_of,
+    query_latency,
+    report,
+)
 
 SOURCE_KEY = "2024-18-R"
 SOURCE_HIVE = "season=2024/round=18/session=R"
+P95_TARGET_MS = 100.0
 
 
 def synthetic_key(index: int) -> str:
@@ -89,22 +98,7 @@ def gold_query_latency(root: Root, repeats: int = 30) -> None:
         "stints": lambda: store.stints(session),
         "speed_trace": lambda: store.speed_trace(session, str(pair[0]), str(pair[1])),
     }
-    every: list[float] = []
-    for name, query in queries.items():
-        samples = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            query()
-            samples.append((time.perf_counter() - started) * 1000)
-        every += samples
-        p50, p95 = statistics.median(samples), statistics.quantiles(samples, n=20)[18]
-        print(f"  gold query {name:<18} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
-    p95_all = statistics.quantiles(every, n=20)[18]
-    print(
-        f"gold queries, all ({len(every)} samples)                    p50 {statistics.median(every):7.1f} ms   "
-        f"p95 {p95_all:7.1f} ms   target p95 ≤ 100 ms",
-        flush=True,
-    )
+    query_latency("gold query", queries, repeats, P95_TARGET_MS)
     store.close()
 
 
@@ -120,8 +114,7 @@ def main() -> None:
         f"history: real recorded race {SOURCE_KEY} replicated under synthetic keys "
         f"({synthetic_key(0)}, {synthetic_key(1)}, …); row contents unchanged"
     )
-    root = Root()
-    try:
+    with Root(keep=args.keep) as root:
         root.register([SOURCE_KEY])
         root.materialize(OPENF1_TO_GOLD, SOURCE_KEY)  # the real race: 1 session of history
         held, synthetic = 1, 0  # sessions in the warehouse; synthetic history keys used
@@ -147,11 +140,6 @@ def main() -> None:
             ratio = times[last].wall_s / times[first].wall_s
             print(f"t(N={last}) / t(N={first}) = {ratio:.2f}   target ≤ 1.3", flush=True)
         gold_query_latency(root)
-    finally:
-        if args.keep:
-            print(f"data root kept at {root.path}")
-        else:
-            root.remove()
 
 
 if __name__ == "__main__":

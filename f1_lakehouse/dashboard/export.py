@@ -107,6 +107,14 @@ def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
+def _tables_with_session_id(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.columns "
+        "where column_name = 'session_id'"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> int:
     quoted = "'" + str(target).replace("'", "''") + "'"  # COPY takes no bound file name
     con.execute(f"copy ({sql}) to {quoted} (format parquet, compression zstd)")
@@ -142,9 +150,12 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[dict[str, str]]
 def _publish(
     con: duckdb.DuckDBPyConnection, tables: Sequence[Model], present: set[str], staging: Path
 ) -> tuple[dict[str, dict], list[str]]:
-    """Copy each model that exists into `<layer>/<name>.parquet`; name the ones that do not."""
+    """Copy each model that exists into `<layer>/<name>.parquet`; name the ones that do not.
+    Rows are written in session order, so a reader's `session_id = ...` filter skips the other
+    sessions' row groups (by their min/max statistics) instead of reading the whole file."""
     published: dict[str, dict] = {}
     missing: list[str] = []
+    by_session = _tables_with_session_id(con)
     for model in tables:
         if model.relation not in present:
             missing.append(model.relation)
@@ -152,7 +163,9 @@ def _publish(
         file = Path(model.layer) / f"{model.name}.parquet"
         (staging / model.layer).mkdir(exist_ok=True)
         # Identifiers come from the dbt manifest and were just found in the warehouse catalog.
-        rows = _copy(con, f'select * from "{model.layer}"."{model.name}"', staging / file)
+        order = " order by session_id" if model.relation in by_session else ""
+        sql = f'select * from "{model.layer}"."{model.name}"{order}'
+        rows = _copy(con, sql, staging / file)
         published[model.name] = {
             "layer": model.layer,
             "file": file.as_posix(),

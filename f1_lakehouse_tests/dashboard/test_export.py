@@ -193,6 +193,27 @@ def test_the_manifest_names_tables_schemas_rows_and_the_gold_run(exported, pipel
     assert exported.manifest["gold_run_id"] is None  # exported outside any Dagster run
 
 
+def test_published_tables_are_written_in_session_order(exported):
+    """So a `session_id = ...` read skips other sessions' row groups by their statistics."""
+    several: set[str] = set()
+    with duckdb.connect() as con:
+        for name, info in exported.tables.items():
+            if {"name": "session_id", "type": "VARCHAR"} not in info["columns"]:
+                continue
+            keys = [
+                key
+                for (key,) in con.execute(
+                    "select session_id from read_parquet(?, file_row_number = true) "
+                    "order by file_row_number",
+                    [str(exported.table(name))],
+                ).fetchall()
+            ]
+            assert keys == sorted(keys, key=lambda key: (key is None, key)), name
+            if len(set(keys)) > 1:
+                several.add(name)
+    assert {"fact_laps", "session_leaderboard", "dim_sessions"} <= several
+
+
 def test_silver_is_published_when_the_setting_asks(pipeline, monkeypatch):
     monkeypatch.setenv("F1_LAKEHOUSE_PUBLISH_SILVER", "1")
     generation = export_gold(pipeline.root)

@@ -39,6 +39,15 @@ CORRUPTIONS = {
     "where rowid = (select min(rowid) from silver.silver_car_data)",
 }
 
+
+def corrupt(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Apply the named corruptions to silver, then log a new load of every session (as a silver
+    run landing those rows would), so gold's incremental models recompute them."""
+    for name in names:
+        con.execute(CORRUPTIONS[name])
+    con.execute("update silver.session_loads set load_id = load_id || '-corrupted'")
+
+
 # What each corruption must trip: (generic test, model, column).
 EXPECTED = {
     "duplicate a lap": [
@@ -113,9 +122,7 @@ def corrupted(pipeline, tmp_path_factory):
     work = tmp_path_factory.mktemp("corrupted")
     root = copy_root(pipeline.root, work / "root")
     with duckdb.connect(str(root.warehouse_file)) as con:
-        for name, sql in CORRUPTIONS.items():
-            if name not in REFUSED:
-                con.execute(sql)
+        corrupt(con, *(name for name in CORRUPTIONS if name not in REFUSED))
     rebuilt = run_dbt(["run", "--select", "path:models/gold"], root, work / "gold")
     with duckdb.connect(str(root.warehouse_file)) as con:
         for sql in GOLD_CORRUPTIONS.values():
@@ -157,7 +164,7 @@ def test_a_gold_constraint_refuses_the_rebuild_and_keeps_the_table(pipeline, tmp
     table = f"gold.{model}"
     with duckdb.connect(str(root.warehouse_file)) as con:
         before = con.execute(f"select * from {table} order by all").fetchall()
-        con.execute(CORRUPTIONS[corruption])
+        corrupt(con, corruption)
     if silver_test:
         tested = run_dbt(
             ["test", "--select", "path:models/silver", "--exclude", "test_type:unit"],
@@ -199,8 +206,7 @@ def test_a_partition_run_tests_its_own_sessions_and_catches_their_corruption(pip
     (the sector check on accurate laps) still applies, and the other sessions are not read."""
     root = copy_root(pipeline.root, tmp_path / "root")
     with duckdb.connect(str(root.warehouse_file)) as con:
-        for name in ("duplicate a lap", "sector sum disagrees", "impossible speed"):
-            con.execute(CORRUPTIONS[name])
+        corrupt(con, "duplicate a lap", "sector sum disagrees", "impossible speed")
         assert con.execute(
             "select session_id from silver.silver_car_data where speed_kph = 900"
         ).fetchall() == [("2024-18-R",)]

@@ -1,4 +1,4 @@
-"""telemetry_lap_summary is incremental per session: a gold build recomputes exactly the sessions
+"""telemetry_lap_summary and fact_laps are incremental per session: a gold build recomputes exactly the sessions
 whose silver inputs were rebuilt (the silver load log, silver.session_loads), never rereads the
 others' telemetry, replaces a re-landed session instead of duplicating it, drops a session
 silver no longer holds, and recomputes everything when it has no record of what it saw or its
@@ -132,3 +132,49 @@ def test_everything_is_recomputed_without_a_record_of_the_same_logic(warehouse, 
     assert warehouse.sql(DRIVER_1_TOP_SPEEDS) == [(speed + laps, laps)]
     seen = warehouse.sql("select count(*) from gold.telemetry_lap_summary__seen_loads")
     assert seen == [(len(PIPELINE_SESSIONS + RESULT_SESSIONS + OPENF1_SESSIONS),)]
+
+
+def _lap_totals(warehouse: Warehouse, keys: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
+    """Per session: the sum of lap times, the laps and the timed laps in gold.fact_laps."""
+    rows = warehouse.sql(
+        "select session_id, sum(lap_time_ms), count(*), count(lap_time_ms) from gold.fact_laps "
+        f"where session_id in {keys!r} group by 1"
+    )
+    return {key: (ms, laps, timed) for key, ms, laps, timed in rows}
+
+
+def test_fact_laps_recomputes_only_sessions_whose_silver_was_rebuilt(warehouse):
+    """Silver laps changed in two sessions without a silver run; then one of them has its stints
+    re-landed: a gold build recomputes that session's laps (from the changed laps) and leaves the
+    other's; a full refresh then recomputes both."""
+    other = PIPELINE_SESSIONS[0]
+    before = _lap_totals(warehouse, (SESSION, other))
+    assert set(before) == {SESSION, other} and all(t[1] > 500 for t in before.values())
+    plus_timed = {key: (ms + timed, laps, timed) for key, (ms, laps, timed) in before.items()}
+    warehouse.sql(
+        "update silver.silver_laps set lap_time_ms = lap_time_ms + 1 "
+        f"where session_id in ('{SESSION}', '{other}')"
+    )
+    warehouse.silver("silver_stints", [SESSION])
+    warehouse.dbt("run", "--select", "fact_laps")
+    assert _lap_totals(warehouse, (SESSION, other)) == {
+        SESSION: plus_timed[SESSION],
+        other: before[other],
+    }
+    warehouse.dbt("run", "--select", "fact_laps", "--full-refresh")
+    assert _lap_totals(warehouse, (SESSION, other)) == plus_timed
+
+
+def test_a_malformed_key_in_the_load_log_is_refused_and_gold_is_kept(warehouse):
+    """Keys read back from the warehouse reach SQL through the same check as a run's keys."""
+    rows = warehouse.sql(SUMMARY)
+    warehouse.sql(
+        "insert into silver.session_loads values "
+        "('silver_car_data', '2024-18-R'' or true --', 'bad', now())"
+    )
+    run = run_dbt(
+        ["run", "--select", "telemetry_lap_summary"], warehouse.root, warehouse.path / "bad"
+    )
+    assert run.returncode != 0
+    assert "session key '2024-18-R' or true --' is malformed" in run.output
+    assert warehouse.sql(SUMMARY) == rows

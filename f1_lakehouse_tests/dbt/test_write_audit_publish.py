@@ -19,7 +19,7 @@ from f1_lakehouse.lib.partitions import SESSION_PARTITIONS_NAME
 from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse_tests.conftest import Pipeline
 from f1_lakehouse_tests.dbt.dbt_cli import copy_root
-from f1_lakehouse_tests.dbt.test_data_tests_can_fail import CORRUPTIONS
+from f1_lakehouse_tests.dbt.test_data_tests_can_fail import corrupt
 
 
 def _state(root: DataRoot) -> dict[str, tuple[int, int]]:
@@ -103,7 +103,7 @@ def test_a_gold_build_that_fails_its_tests_keeps_gold_and_the_export(pipeline, t
     root = copy_root(pipeline.root, tmp_path / "root")
     export_gold(root, wait_seconds=5.0)
     with duckdb.connect(str(root.warehouse_file)) as con:
-        con.execute(CORRUPTIONS["duplicate a lap"])  # silver gone bad: fact_laps' test fails
+        corrupt(con, "duplicate a lap")  # silver gone bad: fact_laps' test fails
     before, exported = _state(root), _export_files(root)
     generation = current_generation(root)
 

@@ -15,13 +15,7 @@
     {%- if sessions is none -%}
         truncate table {{ this }}
     {%- elif sessions | length > 0 -%}
-        alter table {{ this }} drop if exists
-        {%- for key in sessions %}
-        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[A-Za-z0-9]+$', key) -%}
-            {{ exceptions.raise_compiler_error('not a session key: ' ~ key) }}
-        {%- endif %}
-        partition (session_id = '{{ key }}'){% if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ drop_session_partitions(sessions) }}
     {%- else -%}
         select 1
     {%- endif -%}

@@ -15,8 +15,7 @@
 {% macro spark__delete_selected_sessions() -%}
     {%- set keys = selected_session_keys() -%}
     {%- if is_incremental() and keys | length > 0 -%}
-        alter table {{ this }} drop if exists
-        {%- for key in keys %} partition (session_id = '{{ key }}'){% if not loop.last %},{% endif %}{% endfor %}
+        {{ drop_session_partitions(keys) }}
     {%- elif is_incremental() -%}
         truncate table {{ this }}
     {%- else -%}

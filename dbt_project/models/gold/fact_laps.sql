@@ -1,5 +1,8 @@
 -- One row per driver lap with everything a lap analysis joins for: session, driver version,
 -- team, tyre (compound and age), validity and the sector check.
+-- Incremental per session (dbt_project.yml): a gold build recomputes only the sessions whose
+-- silver laps, stints, drivers or session row were rebuilt (~1 M laps at 1,000 sessions).
+{%- set sessions = refreshed_sessions_filter('session_id') %}
 with stints as (
     -- stint_order: one order of a driver's stints, ties in lap_start broken by stint number
     select
@@ -8,10 +11,12 @@ with stints as (
             partition by session_id, driver_number order by lap_start, stint_number
         ) as stint_order
     from {{ ref('silver_stints') }}
+    where {{ sessions }}
 ),
 
 laps as (
     select * from {{ ref('silver_laps') }}
+    where {{ sessions }}
 ),
 
 -- OpenF1 laps carry no stint: take the stint that started last at or before the lap (a range

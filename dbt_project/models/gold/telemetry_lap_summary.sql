@@ -1,19 +1,9 @@
 -- One row per driver lap with car telemetry: top speed, share of samples at full throttle
 -- (>= 98 %), braking zones (a brake application after at least one sample off the brake) and
 -- DRS use. Each sample belongs to the lap that started last at or before it (and before its end).
--- Incremental per session (macros/incremental/refreshed_sessions.sql): a gold build recomputes only the
--- sessions whose silver (car data, or the laps behind fact_laps) was rebuilt since, so adding a
--- session never rereads the history's telemetry (~0.7 M car samples per race). DuckDB deletes
--- those sessions and appends, as Databricks does on Delta; Spark (Parquet) drops their session_id
--- partitions and overwrites them.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'append',
-    partition_by='session_id',
-    on_schema_change='fail',
-    pre_hook="{{ delete_refreshed_sessions() }}",
-    post_hook="{{ record_seen_loads() }}",
-) }}
+-- Incremental per session (dbt_project.yml): a gold build recomputes only the sessions whose
+-- silver (car data, or the laps behind fact_laps) was rebuilt since, so adding a session never
+-- rereads the history's telemetry (~0.7 M car samples per race).
 {%- set sessions = refreshed_sessions_filter('session_id') %}
 with samples as (
     select

@@ -32,7 +32,7 @@ def _rows(data_root: DataRootResource) -> list[tuple] | str:
         try:
             rows = spark_query(data_root.root(), reconciliation.QUERY)
         finally:
-            stop_spark(data_root.root())
+            stop_spark()
         if rows is not None:
             return rows
         return f"gold.classification_reconciliation is not built on target {target!r} yet"

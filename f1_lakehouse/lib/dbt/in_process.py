@@ -176,7 +176,7 @@ def step_selection(
     return ["--select", *models, *tests] if models or tests else []
 
 
-def release_warehouse(target: str, root: DataRoot) -> None:
+def release_warehouse(target: str) -> None:
     """Close dbt's DuckDB connection once an invocation is over.
 
     A `dbt` process lets go of the warehouse file when it exits; in process, dbt-duckdb keeps
@@ -189,7 +189,7 @@ def release_warehouse(target: str, root: DataRoot) -> None:
     if engine_of(target) == "spark":
         from f1_lakehouse.lib.dbt.on_spark import stop_spark
 
-        stop_spark(root)
+        stop_spark()
         return
     if engine_of(target) != "duckdb":
         return
@@ -302,7 +302,7 @@ class InProcessDbt(dg.ConfigurableResource):
         finally:
             # Never leave dbt writing to DuckDB behind a failed step: let it finish first.
             worker.join()
-            release_warehouse(target, root)
+            release_warehouse(target)
             shutil.rmtree(target_path, ignore_errors=True)
         yield from _check_results(context, tests)
         _raise_on_failure(argv, outcome)

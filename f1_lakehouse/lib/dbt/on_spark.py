@@ -31,7 +31,7 @@ def start_spark(root: DataRoot, project_dir: Path, declare_bronze: bool) -> list
     return declare_bronze_tables(spark, root, bronze_tables(project_dir))
 
 
-def stop_spark(root: DataRoot) -> None:
+def stop_spark() -> None:
     """Stop the process's Spark session and shut its Derby metastore down, so the next process
     can open it (a later step of this process starts a new session; Derby boots it again)."""
     from f1_lakehouse.lib.spark.session import running_session, stop_session
