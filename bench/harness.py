@@ -2,7 +2,10 @@
 
 Each measured command runs as a child process; `os.wait4` returns that child's resource usage,
 whose `ru_maxrss` is the peak RSS of the child and every descendant it waited for (dbt runs in a
-grandchild), so the figure covers the whole materialisation.
+grandchild), so the figure covers the whole materialisation. On Linux a child's `ru_maxrss` also
+starts at its parent's peak RSS when it was spawned (exec records the old address space's
+high-water mark), so a benchmark keeps heavy work of its own (DuckDB queries) out of its own
+process until the last command it measures.
 """
 
 from __future__ import annotations
