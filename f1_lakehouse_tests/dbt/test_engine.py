@@ -71,13 +71,6 @@ def test_pools_kinds_and_duckdb_readers_follow_the_engine():
     assert not reads_duckdb_warehouse("databricks")
 
 
-def test_a_spark_step_shuts_down_only_its_roots_metastore():
-    from f1_lakehouse.lib.spark.session import METASTORE_URL, metastore_shutdown_url, spark_conf
-
-    url = metastore_shutdown_url(spark_conf(DataRoot(Path("/data/root")))[METASTORE_URL])
-    assert url == "jdbc:derby:;databaseName=/data/root/spark/metastore_db;shutdown=true"
-
-
 def test_an_engine_whose_tables_this_process_cannot_read_gets_no_row_count():
     from f1_lakehouse.lib.dbt.table_metadata import FACTS_KEY, add_table_facts
 

@@ -1,8 +1,8 @@
-"""telemetry_lap_summary and fact_laps are incremental per session: a gold build recomputes exactly the sessions
-whose silver inputs were rebuilt (the silver load log, silver.session_loads), never rereads the
-others' telemetry, replaces a re-landed session instead of duplicating it, drops a session
-silver no longer holds, and recomputes everything when it has no record of what it saw or its
-logic changed."""
+"""telemetry_lap_summary and fact_laps are incremental per session: a gold build recomputes
+exactly the sessions whose silver inputs were rebuilt (the silver load log,
+silver.session_loads), never rereads the others' telemetry, replaces a re-landed session instead
+of duplicating it, drops a session silver no longer holds, and recomputes everything when it has
+no record of what it saw or its logic changed."""
 
 import json
 

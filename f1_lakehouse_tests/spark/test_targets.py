@@ -18,7 +18,7 @@ import yaml
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.settings import REPO_ROOT, DataRoot
 from f1_lakehouse.lib.spark.dialect import scan_text
-from f1_lakehouse.lib.spark.session import spark_conf
+from f1_lakehouse.lib.spark.session import METASTORE_URL, metastore_shutdown_url, spark_conf
 
 DATABRICKS_DBT = REPO_ROOT / ".venv-databricks" / "bin" / "dbt"
 # dbt of the running venv: the spark extra (`make spark-install`) gives it dbt-spark
@@ -167,3 +167,8 @@ def test_dbt_compile_for_databricks_succeeds_offline(tmp_path: Path) -> None:
         assert scan_text(text, sql.name) == [], model
     leaderboard = (compiled / "gold" / "session_leaderboard.sql").read_text()
     assert "`f1_dev`.`gold`.`dim_sessions`" in leaderboard
+
+
+def test_a_spark_step_shuts_down_only_its_roots_metastore() -> None:
+    url = metastore_shutdown_url(spark_conf(DataRoot(Path("/data/root")))[METASTORE_URL])
+    assert url == "jdbc:derby:;databaseName=/data/root/spark/metastore_db;shutdown=true"

@@ -42,7 +42,7 @@ def spark_conf(root: DataRoot) -> dict[str, str]:
         "spark.master": "local[2]",
         "spark.app.name": "f1_lakehouse",
         "spark.sql.warehouse.dir": f"{base}/warehouse",
-        METASTORE_URL: (f"jdbc:derby:;databaseName={base}/metastore_db;create=true"),
+        METASTORE_URL: f"jdbc:derby:;databaseName={base}/metastore_db;create=true",
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={base}",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "4",
