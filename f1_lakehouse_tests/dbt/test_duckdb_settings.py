@@ -13,7 +13,7 @@ SHOW_LIMIT = ["show", "--inline", "select current_setting('memory_limit') as mem
 
 
 @pytest.mark.parametrize(
-    ("setting", "shown"), [(None, "3.7 GiB"), ("1GB", "953.6 MiB")], ids=["default", "set"]
+    ("setting", "shown"), [(None, "488.2 MiB"), ("1GB", "953.6 MiB")], ids=["default", "set"]
 )
 def test_dbt_on_duckdb_runs_with_the_memory_limit(tmp_path, monkeypatch, setting, shown):
     if setting is None:

@@ -13,7 +13,6 @@ with samples as (
         speed_kph,
         throttle_pct,
         drs,
-        is_braking,
         is_braking and not coalesce(
             lag(is_braking) over (partition by session_id, driver_number order by sample_utc), false
         ) as brake_starts
@@ -27,51 +26,14 @@ laps as (
     where lap_start_utc is not null and {{ sessions }}
 ),
 
--- the start of the lap each sample falls in: samples and lap starts of a driver in time order
--- (a lap start before a sample at the same instant), the latest start so far
-timeline as (
-    select
-        session_id,
-        driver_number,
-        sample_utc as at_utc,
-        1 as is_sample,
-        null as lap_start_utc,
-        sample_utc,
-        speed_kph,
-        throttle_pct,
-        drs,
-        brake_starts
-    from samples
-    where sample_utc is not null
-    union all
-    select
-        session_id,
-        driver_number,
-        lap_start_utc as at_utc,
-        0 as is_sample,
-        lap_start_utc,
-        null as sample_utc,
-        null as speed_kph,
-        null as throttle_pct,
-        null as drs,
-        null as brake_starts
-    from laps
-),
-
 placed as (
-    select
-        *,
-        max(lap_start_utc) over (
-            partition by session_id, driver_number order by at_utc, is_sample
-            rows between unbounded preceding and current row
-        ) as lap_started_utc
-    from timeline
+    {{ samples_in_laps('samples', 'laps', ['speed_kph', 'throttle_pct', 'drs', 'brake_starts']) }}
 )
 
 select
-    {{ session_header('l', grouped=true) }},
-    l.driver_number,
-    l.lap_number,
+    {{ session_header('s', grouped=true) }},
+    s.driver_number,
+    s.lap_number,
     count(*) as samples,
     max(s.speed_kph) as top_speed_kph,
     round(avg(s.speed_kph), 1) as avg_speed_kph,
@@ -79,9 +41,4 @@ select
     count(*) filter (where s.brake_starts) as braking_zones,
     round(count(*) filter (where s.drs >= 10) / count(*), 4) as drs_open_share
 from placed as s
-inner join laps as l
-    on s.session_id = l.session_id
-    and s.driver_number = l.driver_number
-    and s.lap_started_utc = l.lap_start_utc
-where s.is_sample = 1 and (l.lap_end_utc is null or s.sample_utc < l.lap_end_utc)
-group by l.session_id, l.driver_number, l.lap_number
+group by s.session_id, s.driver_number, s.lap_number
