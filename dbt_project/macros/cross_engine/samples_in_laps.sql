@@ -8,10 +8,10 @@
     {{ return(adapter.dispatch('samples_in_laps')(samples, laps, columns)) }}
 {%- endmacro %}
 
-{#- DuckDB's ASOF join: one merge of the two inputs in time order. On 123 races' car data at
-    once (89 M samples) under the profile's 512MB limit it took 116 s, the running-max window
-    below 203 s (bench/README.md, "third measurement"). -#}
-{% macro duckdb__samples_in_laps(samples, laps, columns) -%}
+{#- DuckDB (the default): its ASOF join, one merge of the two inputs in time order. On 123
+    races' car data at once (89 M samples) under the profile's 512MB limit it took 116 s, the
+    running-max window below 203 s (bench/README.md, "third measurement"). -#}
+{% macro default__samples_in_laps(samples, laps, columns) -%}
     select
         l.session_id, l.season, l.round, l.session_code, l.driver_number, l.lap_number
         {%- for column in columns %}, s.{{ column }}{% endfor %}
@@ -23,9 +23,9 @@
     where l.lap_end_utc is null or s.sample_utc < l.lap_end_utc
 {%- endmacro %}
 
-{#- Elsewhere (Spark has no ASOF join): the samples and lap starts of a driver in time order (a
+{#- Spark and Databricks (no ASOF join): the samples and lap starts of a driver in time order (a
     lap start before a sample at the same instant), each sample taking the latest start so far. -#}
-{% macro default__samples_in_laps(samples, laps, columns) -%}
+{% macro spark__samples_in_laps(samples, laps, columns) -%}
     select
         l.session_id, l.season, l.round, l.session_code, l.driver_number, l.lap_number
         {%- for column in columns %}, s.{{ column }}{% endfor %}
