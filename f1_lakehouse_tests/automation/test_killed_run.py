@@ -41,10 +41,11 @@ def home(tmp_path: Path) -> Path:
     return home
 
 
-def _materialize(home: Path, asset: str) -> subprocess.Popen:
+def _materialize(home: Path, asset: str, log_name: str = "") -> subprocess.Popen:
     """`dagster asset materialize` as a user types it: its own process, no daemon anywhere.
-    Its log goes to a file (a pipe nobody reads could fill and stall a long-running holder)."""
-    log = (home.parent / f"{asset}.log").open("w")
+    Its log goes to a file of its own (`log_name`, else the asset's name): a pipe nobody reads
+    could fill and stall a long-running holder."""
+    log = (home.parent / f"{log_name or asset}.log").open("w")
     return subprocess.Popen(
         [str(DAGSTER), "asset", "materialize", "-f", str(DEFS), "--select", asset],
         env={**os.environ, "DAGSTER_HOME": str(home)},
@@ -60,6 +61,13 @@ def _log(home: Path, asset: str) -> str:
     return (home.parent / f"{asset}.log").read_text()
 
 
+def _all_running(home: Path, procs: dict[str, subprocess.Popen]) -> None:
+    """Fail at once, with its log, when a process that should still be running has exited."""
+    for name, proc in procs.items():
+        if proc.poll() is not None:
+            raise AssertionError(f"{name} exited ({proc.returncode}):\n{_log(home, name)[-3000:]}")
+
+
 def _holders(instance: dg.DagsterInstance, pool: str) -> set[str]:
     return {s.run_id for s in instance.event_log_storage.get_concurrency_info(pool).claimed_slots}
 
@@ -73,15 +81,22 @@ def _kill(proc: subprocess.Popen) -> None:
 @pytest.mark.parametrize("pool", ["duckdb", "openf1_api"])
 def test_after_a_killed_holder_the_next_cli_run_completes_without_the_daemon(home, pool):
     limit = HTTP_POOL_LIMITS.get(pool, 1)
-    holders = [_materialize(home, f"holds_the_{pool}_slot") for _ in range(limit)]
+    running = {
+        f"holder{i}": _materialize(home, f"holds_the_{pool}_slot", f"holder{i}")
+        for i in range(limit)
+    }
+    holders = list(running.values())
     waiter = None
     try:
         with dg.DagsterInstance.from_config(str(home)) as instance:
-            held = _wait_for(
-                lambda: len(_holders(instance, pool)) == limit and _holders(instance, pool),
-                300,
-                f"{limit} run(s) to fill the {pool} pool",
-            )
+
+            def pool_full() -> set[str]:
+                _all_running(home, running)
+                claimed = _holders(instance, pool)
+                return claimed if len(claimed) == limit else set()
+
+            # The holders sleep 120 s holding their slots: the pool must fill within that.
+            held = _wait_for(pool_full, 110, f"{limit} run(s) to fill the {pool} pool")
             assert instance.event_log_storage.get_concurrency_info(pool).slot_count == limit
             for proc in holders:
                 _kill(proc)  # SIGKILL: no chance to free anything

@@ -8,8 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import duckdb
 
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.root_setup import init_root
@@ -24,13 +26,16 @@ class DbtRun:
     output: str
     results: dict[str, str]  # unique_id -> status
     manifest: dict
+    # unique_id of a failed or warned row_rules test -> the rules its failing rows break
+    broken_rules: dict[str, set[str]] = field(default_factory=dict)
 
     def failed_tests(self) -> set[tuple[str, str, str | None]]:
-        """(test macro, model, column) of every data test that failed or errored."""
+        """(test macro, model, column) of every data test that failed or errored; for a
+        row_rules test, (row_rules, model, rule) for each rule its failing rows break."""
         return self._tests_with(("fail", "error"))
 
     def warned_tests(self) -> set[tuple[str, str, str | None]]:
-        """(test macro, model, column) of every data test that warned (plausibility rules)."""
+        """The same, of every data test that warned (plausibility rules)."""
         return self._tests_with(("warn",))
 
     def _tests_with(self, statuses: tuple[str, ...]) -> set[tuple[str, str, str | None]]:
@@ -41,8 +46,44 @@ class DbtRun:
                 continue
             meta = node.get("test_metadata") or {}
             model = (node.get("attached_node") or "").split(".")[-1]
-            failed.add((meta.get("name", node["name"]), model, node.get("column_name")))
+            if unique_id in self.broken_rules:
+                failed.update((ROW_RULES, model, rule) for rule in self.broken_rules[unique_id])
+            else:
+                failed.add((meta.get("name", node["name"]), model, node.get("column_name")))
         return failed
+
+
+ROW_RULES = "row_rules"
+
+
+def rule_names(kwargs: dict) -> list[str]:
+    """The boolean columns a row_rules test returns (tests/generic/row_rules.sql names them)."""
+    return [
+        *(f"not_null__{column}" for column in kwargs.get("not_null", [])),
+        *(f"accepted_values__{column}" for column in kwargs.get("accepted_values", {})),
+        *(f"value_between__{column}" for column in kwargs.get("value_between", {})),
+        *kwargs.get("expressions", {}),
+    ]
+
+
+def broken_rules(
+    results: dict[str, str], manifest: dict, target: Path, warehouse: Path
+) -> dict[str, set[str]]:
+    """Which rules each failed or warned row_rules test caught: its compiled query, run again
+    on the warehouse it tested, counted per rule."""
+    broken = {}
+    for unique_id, status in results.items():
+        node = manifest["nodes"].get(unique_id, {})
+        meta = node.get("test_metadata") or {}
+        if meta.get("name") != ROW_RULES or status not in ("fail", "warn"):
+            continue
+        (compiled,) = (target / "compiled").rglob(f"{node['name']}.sql")
+        rules = rule_names(meta.get("kwargs", {}))
+        counts = ", ".join(f"count(*) filter (where {rule})" for rule in rules)
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            row = con.execute(f"select {counts} from ({compiled.read_text()})").fetchone()
+        broken[unique_id] = {rule for rule, count in zip(rules, row, strict=True) if count}
+    return broken
 
 
 def copy_root(source: DataRoot, target: Path, bronze: bool = False) -> DataRoot:
@@ -60,15 +101,18 @@ def copy_root(source: DataRoot, target: Path, bronze: bool = False) -> DataRoot:
     return root
 
 
-def run_dbt(args: list[str], root: DataRoot, work: Path) -> DbtRun:
-    """Run `dbt <args>` over `root`; results are read from this run's own target path."""
+def run_dbt(
+    args: list[str], root: DataRoot, work: Path, project_dir: Path = DBT_PROJECT_DIR
+) -> DbtRun:
+    """Run `dbt <args>` of the project at `project_dir` (the project's own, or an edited copy)
+    over `root`; results are read from this run's own target path."""
     target = work / "target"
     env = {**os.environ, "F1_LAKEHOUSE_ROOT": str(root.path), "DO_NOT_TRACK": "1"}
     env.pop("F1_LAKEHOUSE_DBT_TARGET", None)
     command = [
         str(DBT), *args,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
         "--target-path", str(target),
         "--log-path", str(work / "logs"),
     ]  # fmt: skip
@@ -81,4 +125,5 @@ def run_dbt(args: list[str], root: DataRoot, work: Path) -> DbtRun:
         }
     manifest_file = target / "manifest.json"
     manifest = json.loads(manifest_file.read_text()) if manifest_file.exists() else {"nodes": {}}
-    return DbtRun(done.returncode, done.stdout + done.stderr, results, manifest)
+    broken = broken_rules(results, manifest, target, root.warehouse_file)
+    return DbtRun(done.returncode, done.stdout + done.stderr, results, manifest, broken)

@@ -5,11 +5,13 @@ of duplicating it, drops a session silver no longer holds, and recomputes everyt
 no record of what it saw or its logic changed."""
 
 import json
+import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from f1_lakehouse.lib.dbt.project import dbt_project
+from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR, dbt_project
 from f1_lakehouse_tests.conftest import OPENF1_SESSIONS, PIPELINE_SESSIONS, RESULT_SESSIONS
 from f1_lakehouse_tests.dbt.dbt_cli import copy_root, run_dbt
 
@@ -41,9 +43,9 @@ class Warehouse:
         with duckdb.connect(str(self.root.warehouse_file)) as con:
             return con.execute(statement).fetchall()
 
-    def dbt(self, *args: str) -> None:
+    def dbt(self, *args: str, project_dir: Path = DBT_PROJECT_DIR) -> None:
         self.runs += 1
-        run = run_dbt(list(args), self.root, self.path / f"run{self.runs}")
+        run = run_dbt(list(args), self.root, self.path / f"run{self.runs}", project_dir)
         assert run.returncode == 0, run.output[-3000:]
 
     def silver(self, model: str, keys: list[str] | None = None) -> None:
@@ -51,8 +53,8 @@ class Warehouse:
         vars_ = ["--vars", json.dumps({"session_keys": keys})] if keys else []
         self.dbt("run", "--select", model, *vars_)
 
-    def gold(self, *extra: str) -> None:
-        self.dbt("run", "--select", "telemetry_lap_summary", *extra)
+    def gold(self, *extra: str, project_dir: Path = DBT_PROJECT_DIR) -> None:
+        self.dbt("run", "--select", "telemetry_lap_summary", *extra, project_dir=project_dir)
 
 
 @pytest.fixture
@@ -132,6 +134,24 @@ def test_everything_is_recomputed_without_a_record_of_the_same_logic(warehouse, 
     assert warehouse.sql(DRIVER_1_TOP_SPEEDS) == [(speed + laps, laps)]
     seen = warehouse.sql("select count(*) from gold.telemetry_lap_summary__seen_loads")
     assert seen == [(len(PIPELINE_SESSIONS + RESULT_SESSIONS + OPENF1_SESSIONS),)]
+
+
+def test_a_change_in_a_macro_the_model_calls_recomputes_every_session(warehouse, tmp_path):
+    """The logic digest covers the project macros a model calls, dispatch variants included:
+    editing only samples_in_laps' DuckDB variant recomputes every session, as an edit of the
+    model's own SQL does. An unedited copy of the project recomputes nothing."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    ((speed, laps),) = warehouse.sql(DRIVER_1_TOP_SPEEDS)
+    warehouse.sql(SPEED_UP_DRIVER_1)  # silver changed with no silver run: no new load logged
+    warehouse.gold(project_dir=project)
+    assert warehouse.sql(DRIVER_1_TOP_SPEEDS) == [(speed, laps)]
+    macro = project / "macros" / "cross_engine" / "samples_in_laps.sql"
+    edited = macro.read_text().replace("    asof inner join", "    -- edited\n    asof inner join")
+    assert edited != macro.read_text()
+    macro.write_text(edited)
+    warehouse.gold(project_dir=project)
+    assert warehouse.sql(DRIVER_1_TOP_SPEEDS) == [(speed + laps, laps)]
 
 
 def _lap_totals(warehouse: Warehouse, keys: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:

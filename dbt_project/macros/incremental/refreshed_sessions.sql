@@ -8,8 +8,8 @@
     and its silver never read.
 
     Every session is recomputed on a first build or --full-refresh, when no record exists (e.g.
-    the model was a plain table before) and when the model's SQL, or a gold model it reads,
-    changed since the record was written.
+    the model was a plain table before) and when the model's SQL, a gold model it reads, or a
+    project macro any of them calls changed since the record was written (model_lineage).
 
     Usage in a model whose rows are per session and read only per-session silver:
         {{ config(materialized='incremental', incremental_strategy='append',

@@ -12,7 +12,9 @@ before each invocation, or ephemeral staging models would lose their CTEs) and c
 `step_assets` builds one multi-asset per layer from `dagster_dbt.asset_utils.build_dbt_specs`
 and `validate_manifest` with `@dbt_assets`' own selection tags (`DAGSTER_DBT_SELECT_METADATA_KEY`,
 read back through `get_manifest_and_translator_from_dbt_assets`), so each step yields exactly
-the materialisations `DbtCliResource` would, with one `dbt_tests` check per model. Those
+the materialisations `DbtCliResource` would, with one `dbt_tests` check per model. In the
+project, `macros/incremental/collect_macros.sql` reads a macro's SQL through dbt's
+`MacroGenerator.macro.macro_sql` (for incremental gold's logic digest). Those
 names are not a stable API: `pyproject.toml` pins dagster-dbt 0.29.27 and dbt-core 1.11.16
 (dbt-duckdb 1.11.1), and `f1_lakehouse_tests/dbt` fails if an upgrade changes them.
 """
