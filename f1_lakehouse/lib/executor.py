@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 
 import dagster as dg
+import sqlalchemy.exc as db_exc
 from dagster._core.definitions.executor_definition import (
     IN_PROC_CONFIG,
     _core_in_process_executor_creation,
@@ -71,7 +72,13 @@ class ReclaimingConcurrencyContext(InstanceConcurrencyContext):
         if storage.supports_global_concurrency_limits:
             info = storage.get_concurrency_info(pool)
             if info.slot_count == 0 or info.using_default_limit:  # an operator's limit stays
-                storage.set_concurrency_slots(pool, limit)
+                try:
+                    storage.set_concurrency_slots(pool, limit)
+                except db_exc.IntegrityError:
+                    # Another run inserted the pool's limit row between Dagster's select and
+                    # insert (runs starting together on SQLite): the row is there now, so
+                    # setting the limit again updates it.
+                    storage.set_concurrency_slots(pool, limit)
                 self._sync_pools()
         self._limits_set.add(pool)
 

@@ -1,6 +1,7 @@
 """A run killed with SIGKILL must not keep its pool slot: the next plain CLI run (no daemon) frees
 it itself before waiting (f1_lakehouse/lib/executor.py); with the daemon, run monitoring sees the
-dead worker (LocalRunLauncher's pid check). A run waiting on a live holder stops on SIGTERM."""
+dead worker (LocalRunLauncher's pid check). A run waiting on a live holder stops on SIGTERM. Runs
+starting at the same moment on a new instance all get the HTTP pool."""
 
 import logging
 import os
@@ -113,6 +114,35 @@ def test_after_a_killed_holder_the_next_cli_run_completes_without_the_daemon(hom
                 assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
     finally:
         for proc in [*holders, *([waiter] if waiter else [])]:
+            _kill(proc)
+
+
+def test_cli_runs_starting_together_all_get_the_http_pool(home):
+    """Each run sets the HTTP pool's limit before its first claim (lib/executor.py). Dagster
+    inserts the limit row with a select then an insert, so on a new instance one of several runs
+    starting together may find the row gone in its select and present at its insert: that run
+    must still go on, not fail on the duplicate row."""
+    pool = "openf1_api"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        # The instance's storage exists already, as after `f1-lakehouse init` or any run
+        # (SQLite storage created by several processes at once is Dagster's own race).
+        instance.get_runs(limit=1)
+        assert pool not in instance.event_log_storage.get_concurrency_keys()
+        instance.schedule_storage.all_instigator_state()
+    runs = {
+        f"needs{i}": _materialize(home, f"needs_the_{pool}_slot", f"needs{i}") for i in range(6)
+    }
+    try:
+        for proc in runs.values():
+            proc.wait(timeout=180)
+        failed = {name: _log(home, name)[-2000:] for name, p in runs.items() if p.returncode}
+        assert failed == {}
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            info = instance.event_log_storage.get_concurrency_info(pool)
+            assert info.slot_count == HTTP_POOL_LIMITS[pool]
+            assert not info.claimed_slots
+    finally:
+        for proc in runs.values():
             _kill(proc)
 
 
