@@ -39,6 +39,13 @@ def home(tmp_path: Path) -> Path:
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        # The instance's storage exists, as after any earlier run: runs that start together
+        # on a brand-new SQLite instance race in Dagster's own creation of its tables
+        # ("table jobs already exists"), which is not what these tests are about.
+        instance.get_runs(limit=1)
+        instance.event_log_storage.get_concurrency_keys()
+        instance.schedule_storage.all_instigator_state()
     return home
 
 
@@ -124,11 +131,7 @@ def test_cli_runs_starting_together_all_get_the_http_pool(home):
     must still go on, not fail on the duplicate row."""
     pool = "openf1_api"
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        # The instance's storage exists already, as after `f1-lakehouse init` or any run
-        # (SQLite storage created by several processes at once is Dagster's own race).
-        instance.get_runs(limit=1)
-        assert pool not in instance.event_log_storage.get_concurrency_keys()
-        instance.schedule_storage.all_instigator_state()
+        assert pool not in instance.event_log_storage.get_concurrency_keys()  # no limit yet
     runs = {
         f"needs{i}": _materialize(home, f"needs_the_{pool}_slot", f"needs{i}") for i in range(6)
     }
