@@ -93,6 +93,12 @@ def _int_setting(name: str, default: int, minimum: int) -> int:
     return value
 
 
+def fastf1_workers() -> int:
+    """`F1_LAKEHOUSE_FASTF1_WORKERS`: processes a replayed backfill loads FastF1 sessions in
+    (lib/fastf1/parallel.py); default one per core, at most 4 (each holds a session's frames)."""
+    return _int_setting("F1_LAKEHOUSE_FASTF1_WORKERS", min(os.cpu_count() or 1, 4), 1)
+
+
 def export_keep_generations() -> int:
     """`F1_LAKEHOUSE_EXPORT_KEEP`: superseded export generations kept besides the live one
     (readers that resolved the pointer just before a swap still find their files)."""

@@ -1,6 +1,5 @@
 """FastF1 bronze: one session load per partition, one bronze table per FastF1 table."""
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pyarrow.parquet as pq
 
 from f1_lakehouse.lib.bronze import DATA_FILE, BronzeWrite, partition_dir, write_partition
 from f1_lakehouse.lib.fastf1 import source as fastf1_source
+from f1_lakehouse.lib.fastf1.parallel import loaded_sessions, worker_count
 from f1_lakehouse.lib.fastf1.tables import (
     FASTF1_TABLES,
     Extracted,
@@ -27,7 +27,7 @@ from f1_lakehouse.lib.partitions import (
 )
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
-from f1_lakehouse.lib.settings import DataRoot, source_mode
+from f1_lakehouse.lib.settings import DataRoot, fastf1_workers, source_mode
 
 TELEMETRY_TABLES = frozenset({"car_data", "position"})
 _DESCRIPTIONS = {
@@ -75,41 +75,45 @@ def fastf1_session_tables(context: dg.AssetExecutionContext, data_root: DataRoot
 def _land_sessions(
     context: dg.AssetExecutionContext, root: DataRoot
 ) -> Iterator[dg.MaterializeResult]:
-    fastf1_source.configure(source_mode(), root)
+    mode = source_mode()
     selected = {k.path[-1] for k in context.selected_asset_keys}
     rows: dict[str, dict[str, int]] = {table: {} for table in selected}
     paths: dict[str, str] = {}
     missing: dict[str, dict[str, str]] = {table: {} for table in selected}
     keys = context_session_keys(context)
-    for position, key in enumerate(keys, start=1):
-        started = time.perf_counter()
-        try:
-            session = fastf1_source.load_session(key, telemetry=bool(selected & TELEMETRY_TABLES))
-        except fastf1_source.SessionNotInSchedule as exc:
-            raise not_retryable(exc) from exc
-        tables = extract_tables(session)
-        try:
-            ensure_published(key, tables)
-        except SessionNotPublished as exc:
-            if source_mode() != "replay":
-                raise  # live: not published yet; the retry policy tries again later
-            # Replay: the recording will never appear, and another source may cover the
-            # session (2024-18-R is OpenF1's): land the tables empty, saying why, so a run
-            # of every asset for the session goes on (previous rows are kept, as in an outage).
-            context.log.warning(f"{exc}; its FastF1 tables land empty")
-        for table in selected:
-            write, note = land(root.bronze, key, table, tables[table])
-            rows[table][str(key)] = write.row_count
-            paths[table] = str(write.path)
-            if note:
-                missing[table][str(key)] = note
-                context.log.warning(f"{key} {table}: {note}")
-        laps = rows.get("laps", {}).get(str(key))
-        context.log.info(
-            f"FastF1 {key} ({position} of {len(keys)}): {len(selected)} tables"
-            + (f", {laps} laps" if laps is not None else "")
-            + f" in {time.perf_counter() - started:.1f} s"
-        )
+    workers = worker_count(mode, len(keys), fastf1_workers())
+    if workers:
+        context.log.info(f"FastF1: {len(keys)} sessions load in {workers} worker processes")
+    telemetry = bool(selected & TELEMETRY_TABLES)
+    with loaded_sessions(keys, mode, root, telemetry, workers, extract_tables) as sessions:
+        for position, (key, loaded) in enumerate(sessions, start=1):
+            try:
+                tables, seconds = loaded()
+            except fastf1_source.SessionNotInSchedule as exc:
+                raise not_retryable(exc) from exc
+            try:
+                ensure_published(key, tables)
+            except SessionNotPublished as exc:
+                if mode != "replay":
+                    raise  # live: not published yet; the retry policy tries again later
+                # Replay: the recording will never appear, and another source may cover the
+                # session (2024-18-R is OpenF1's): land the tables empty, saying why, so a run
+                # of every asset for the session goes on (previous rows are kept, as in an
+                # outage).
+                context.log.warning(f"{exc}; its FastF1 tables land empty")
+            for table in selected:
+                write, note = land(root.bronze, key, table, tables[table])
+                rows[table][str(key)] = write.row_count
+                paths[table] = str(write.path)
+                if note:
+                    missing[table][str(key)] = note
+                    context.log.warning(f"{key} {table}: {note}")
+            laps = rows.get("laps", {}).get(str(key))
+            context.log.info(
+                f"FastF1 {key} ({position} of {len(keys)}): {len(selected)} tables"
+                + (f", {laps} laps" if laps is not None else "")
+                + f", loaded in {seconds:.1f} s"
+            )
     for table in sorted(selected):
         yield dg.MaterializeResult(
             asset_key=bronze_key(table),

@@ -46,13 +46,14 @@ class SessionNotInSchedule(LookupError):
     """The partition key names a session the season's calendar does not have."""
 
 
-def configure(mode: SourceMode, root: DataRoot) -> None:
-    """Point FastF1 at its cache for `mode`; idempotent within a process."""
+def configure(mode: SourceMode, root: DataRoot, again: bool = False) -> None:
+    """Point FastF1 at its cache for `mode`; idempotent within a process unless `again` (a
+    forked worker makes FastF1's cache objects anew)."""
     from fastf1.req import Cache
 
     global _configured
     with _lock:
-        if _configured == (mode, root.path):
+        if _configured == (mode, root.path) and not again:
             return
         if mode == "replay":
             _configure_replay(root.cache / "fastf1-replay")

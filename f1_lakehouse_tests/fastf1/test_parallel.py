@@ -1,0 +1,44 @@
+"""Sessions loaded in worker processes land exactly what loading them in the step does."""
+
+import pytest
+
+from f1_lakehouse.lib.fastf1 import source as fastf1_source
+from f1_lakehouse.lib.fastf1.parallel import loaded_sessions, worker_count
+from f1_lakehouse.lib.session_keys import SessionKey
+
+KEYS = [SessionKey.parse(k) for k in ("2023-04-SQ", "2022-10-FP1", "2024-05-SQ")]
+
+
+def test_only_a_replayed_range_goes_to_workers():
+    assert worker_count("replay", 12, 2) == 2
+    assert worker_count("replay", 3, 8) == 3
+    assert worker_count("replay", 1, 4) == 0  # one session: no worker to start
+    assert worker_count("replay", 12, 1) == 0
+    assert worker_count("live", 12, 4) == 0  # FastF1's request budgets are per process
+
+
+def test_workers_return_the_tables_the_step_would_extract(data_root):
+    with loaded_sessions(KEYS, "replay", data_root, False, 0) as sessions:
+        here = {str(key): loaded()[0] for key, loaded in sessions}
+    with loaded_sessions(KEYS, "replay", data_root, False, 2) as sessions:
+        order, there = [], {}
+        for key, loaded in sessions:
+            order.append(str(key))
+            there[str(key)] = loaded()[0]
+    assert order == [str(k) for k in KEYS]  # landed in key order, whichever finished first
+    assert set(here) == set(there)
+    for key, tables in here.items():
+        assert tables.keys() == there[key].keys()
+        for name, extracted in tables.items():
+            assert there[key][name].missing == extracted.missing, (key, name)
+            assert there[key][name].table.equals(extracted.table), (key, name)
+    assert here["2023-04-SQ"]["laps"].table.num_rows == 233
+
+
+def test_a_worker_error_reaches_the_step_as_itself(data_root):
+    keys = [SessionKey.parse("2023-04-SQ"), SessionKey.parse("2018-04-S")]
+    with loaded_sessions(keys, "replay", data_root, False, 2) as sessions:
+        (_, first), (_, second) = sessions
+        assert first()[0]["laps"].table.num_rows == 233
+        with pytest.raises(fastf1_source.SessionNotInSchedule, match="2018-04-S is not in"):
+            second()
