@@ -54,13 +54,18 @@ def loaded_sessions(
     """`(key, loaded)` in key order. `workers` 0: each session loads in this process when its
     `loaded()` is called; else every session is handed to the workers at once, and `loaded()`
     waits for its own. Leaving the block early cancels what has not started."""
-    source.configure(mode, root)
+    source.configure(mode, root)  # before any fork: the recordings are extracted once
     if workers == 0:
         yield ((key, lambda key=key: _timed(key, telemetry, extract)) for key in keys)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(mode, root),
+    )
     try:
-        futures = [pool.submit(_load_in_worker, mode, root, key, telemetry) for key in keys]
+        futures = [pool.submit(_load_in_worker, key, telemetry, extract) for key in keys]
         yield zip(keys, (future.result for future in futures), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -74,14 +79,18 @@ def _timed(
     return tables, perf_counter() - started
 
 
-def _load_in_worker(
-    mode: SourceMode, root: DataRoot, key: SessionKey, telemetry: bool
-) -> tuple[Tables, float]:
-    """In a forked worker: FastF1's cache objects are made anew (an open SQLite connection must
-    not be used across a fork), then the session is loaded and its tables extracted."""
+def _start_worker(mode: SourceMode, root: DataRoot) -> None:
+    """Once per forked worker: FastF1's cache objects are made anew (an open SQLite connection
+    must not be used across a fork)."""
     source.configure(mode, root, again=True)
+
+
+def _load_in_worker(
+    key: SessionKey, telemetry: bool, extract: Callable[[Any], Tables]
+) -> tuple[Tables, float]:
+    """One session in a worker; an error that cannot be pickled back comes as its text."""
     try:
-        return _timed(key, telemetry, extract_tables)
+        return _timed(key, telemetry, extract)
     except Exception as exc:
         try:
             pickle.loads(pickle.dumps(exc))
