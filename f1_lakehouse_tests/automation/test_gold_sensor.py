@@ -84,7 +84,7 @@ def test_no_gold_refresh_after_a_failed_silver_step() -> None:
     @dg.multi_asset(specs=[dg.AssetSpec(SILVER_KEYS[0])], name="silver_step")
     def silver_step():  # type: ignore[no-untyped-def]
         yield dg.MaterializeResult(asset_key=SILVER_KEYS[0])
-        raise RuntimeError("dbt build failed: unique_combination_silver_laps")
+        raise RuntimeError("dbt build failed: silver_laps_key_rules")
 
     with dg.instance_for_test() as instance:
         land(instance, *GOLD_KEYS)

@@ -26,12 +26,13 @@ class DbtRun:
     output: str
     results: dict[str, str]  # unique_id -> status
     manifest: dict
-    # unique_id of a failed or warned row_rules test -> the rules its failing rows break
+    # unique_id of a failed or warned row_rules / key_rules test -> the rules its rows break
     broken_rules: dict[str, set[str]] = field(default_factory=dict)
 
     def failed_tests(self) -> set[tuple[str, str, str | None]]:
         """(test macro, model, column) of every data test that failed or errored; for a
-        row_rules test, (row_rules, model, rule) for each rule its failing rows break."""
+        row_rules or key_rules test, (row_rules / key_rules, model, rule) for each rule its
+        failing rows break."""
         return self._tests_with(("fail", "error"))
 
     def warned_tests(self) -> set[tuple[str, str, str | None]]:
@@ -47,13 +48,14 @@ class DbtRun:
             meta = node.get("test_metadata") or {}
             model = (node.get("attached_node") or "").split(".")[-1]
             if unique_id in self.broken_rules:
-                failed.update((ROW_RULES, model, rule) for rule in self.broken_rules[unique_id])
+                failed.update((meta["name"], model, rule) for rule in self.broken_rules[unique_id])
             else:
                 failed.add((meta.get("name", node["name"]), model, node.get("column_name")))
         return failed
 
 
 ROW_RULES = "row_rules"
+KEY_RULES = "key_rules"
 
 
 def rule_names(kwargs: dict) -> list[str]:
@@ -66,21 +68,38 @@ def rule_names(kwargs: dict) -> list[str]:
     ]
 
 
+def rules_in(test: dict) -> int:
+    """How many rules a data test node holds: row_rules and key_rules fold several, each other
+    test is one."""
+    meta = test.get("test_metadata") or {}
+    kwargs = meta.get("kwargs", {})
+    if meta.get("name") == ROW_RULES:
+        return len(rule_names(kwargs))
+    if meta.get("name") == KEY_RULES:
+        return len(kwargs.get("unique", [])) + len(kwargs.get("relationships", []))
+    return 1
+
+
 def broken_rules(
     results: dict[str, str], manifest: dict, target: Path, warehouse: Path
 ) -> dict[str, set[str]]:
-    """Which rules each failed or warned row_rules test caught: its compiled query, run again
-    on the warehouse it tested, counted per rule."""
+    """Which rules each failed or warned row_rules or key_rules test caught: its compiled query,
+    run again on the warehouse it tested (a row_rules row has a true column per rule it breaks,
+    a key_rules row names its rule)."""
     broken = {}
     for unique_id, status in results.items():
         node = manifest["nodes"].get(unique_id, {})
         meta = node.get("test_metadata") or {}
-        if meta.get("name") != ROW_RULES or status not in ("fail", "warn"):
+        if meta.get("name") not in (ROW_RULES, KEY_RULES) or status not in ("fail", "warn"):
             continue
         (compiled,) = (target / "compiled").rglob(f"{node['name']}.sql")
-        rules = rule_names(meta.get("kwargs", {}))
-        counts = ", ".join(f"count(*) filter (where {rule})" for rule in rules)
         with duckdb.connect(str(warehouse), read_only=True) as con:
+            if meta["name"] == KEY_RULES:
+                sql = f"select distinct rule from ({compiled.read_text()})"
+                broken[unique_id] = {rule for (rule,) in con.execute(sql).fetchall()}
+                continue
+            rules = rule_names(meta.get("kwargs", {}))
+            counts = ", ".join(f"count(*) filter (where {rule})" for rule in rules)
             row = con.execute(f"select {counts} from ({compiled.read_text()})").fetchone()
         broken[unique_id] = {rule for rule, count in zip(rules, row, strict=True) if count}
     return broken
