@@ -120,6 +120,27 @@ def copy_root(source: DataRoot, target: Path, bronze: bool = False) -> DataRoot:
     return root
 
 
+def project_with_probes(
+    work: Path, probes: dict[str, tuple[list[str], str]], yml: str, yml_name: str
+) -> tuple[Path, DataRoot]:
+    """A copy of the dbt project plus probe models (name -> SQL value rows and their column
+    names) and `yml` as models/probe/<yml_name>.yml, and an empty data root: a generic test
+    tried on rows made to break it, with no warehouse data needed."""
+    project = work / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    folder = project / "models" / "probe"
+    folder.mkdir()
+    for name, (rows, columns) in probes.items():
+        values = ",\n    ".join(rows)
+        (folder / f"{name}.sql").write_text(
+            f"select * from (values\n    {values}\n) as probe({columns})\n"
+        )
+    (folder / f"{yml_name}.yml").write_text(yml)
+    root = DataRoot(work / "root")
+    init_root(root, require_mount=False)
+    return project, root
+
+
 def run_dbt(
     args: list[str], root: DataRoot, work: Path, project_dir: Path = DBT_PROJECT_DIR
 ) -> DbtRun:

@@ -3,16 +3,13 @@ keys fail and under which rule, null handling as in the unique_combination and r
 tests it replaced, and a clear error for a malformed rule (at parse time: the project does not
 load). Runs on a copy of the project with two probe models added (no warehouse data needed)."""
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
-from f1_lakehouse.lib.root_setup import init_root
 from f1_lakehouse.lib.settings import DataRoot
-from f1_lakehouse_tests.dbt.dbt_cli import DbtRun, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import DbtRun, project_with_probes, run_dbt
 
 # The parent: the (session, driver) pairs and the sessions that exist.
 PARENT_ROWS = ["('s1', 'd1')", "('s1', 'd2')", "('s2', 'd1')"]
@@ -56,23 +53,11 @@ models:
 
 
 def _project_with_probe(work: Path, yml: str) -> tuple[Path, DataRoot]:
-    """A copy of the dbt project plus the probe models and `yml`, and an empty data root."""
-    project = work / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
-    folder = project / "models" / "probe"
-    folder.mkdir()
-    for name, rows, columns in (
-        ("key_rules_parent", PARENT_ROWS, "session_id, driver_number"),
-        ("key_rules_child", CHILD_ROWS, "session_id, driver_number, lap_number"),
-    ):
-        values = ",\n    ".join(rows)
-        (folder / f"{name}.sql").write_text(
-            f"select * from (values\n    {values}\n) as probe({columns})\n"
-        )
-    (folder / "key_rules_child.yml").write_text(yml)
-    root = DataRoot(work / "root")
-    init_root(root, require_mount=False)
-    return project, root
+    probes = {
+        "key_rules_parent": (PARENT_ROWS, "session_id, driver_number"),
+        "key_rules_child": (CHILD_ROWS, "session_id, driver_number, lap_number"),
+    }
+    return project_with_probes(work, probes, yml, "key_rules_child")
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,13 @@ which rows fail, the rule columns that say why, null handling as in the one-rule
 replaced, and a clear error for a malformed rule (at parse time: the project does not load).
 Runs on a copy of the project with one probe model added (no warehouse data needed)."""
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
-from f1_lakehouse.lib.root_setup import init_root
 from f1_lakehouse.lib.settings import DataRoot
-from f1_lakehouse_tests.dbt.dbt_cli import DbtRun, rule_names, run_dbt
+from f1_lakehouse_tests.dbt.dbt_cli import DbtRun, project_with_probes, rule_names, run_dbt
 
 # Probe rows (id, letter, n, flag) and the rules each breaks.
 PROBE_ROWS = [
@@ -52,19 +49,9 @@ models:
 
 
 def _project_with_probe(work: Path, yml: str) -> tuple[Path, DataRoot]:
-    """A copy of the dbt project plus the probe model and `yml`, and an empty data root."""
-    project = work / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
-    folder = project / "models" / "probe"
-    folder.mkdir()
-    rows = ",\n    ".join(sql for _, sql, _ in PROBE_ROWS)
-    (folder / "row_rules_probe.sql").write_text(
-        f"select * from (values\n    {rows}\n) as probe(id, letter, n, flag)\n"
-    )
-    (folder / "row_rules_probe.yml").write_text(yml)
-    root = DataRoot(work / "root")
-    init_root(root, require_mount=False)
-    return project, root
+    rows = [sql for _, sql, _ in PROBE_ROWS]
+    probes = {"row_rules_probe": (rows, "id, letter, n, flag")}
+    return project_with_probes(work, probes, yml, "row_rules_probe")
 
 
 @pytest.fixture(scope="module")
