@@ -34,15 +34,15 @@ select
     concat_ws(', '{% for c in columns %}, '{{ c }}=' || cast(keyed.{{ c }} as {{ dbt.type_string() }}){% endfor %}) as key_values,
     count(*) as rows_with_key
 from dbt_keyed as keyed
-{%- if rule['to'] is none %}
-group by {% for c in columns %}keyed.{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}
-having count(*) > 1
-{%- else %}
+{%- if rule['to'] is not none %}
 where {% for c in columns %}keyed.{{ c }} is not null and {% endfor %}not exists (
     select 1 from {{ rule['to'] }} as parent
     where {% for c in columns %}parent.{{ c }} = keyed.{{ c }}{% if not loop.last %} and {% endif %}{% endfor %}
 )
+{%- endif %}
 group by {% for c in columns %}keyed.{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}
+{%- if rule['to'] is none %}
+having count(*) > 1
 {%- endif %}
 {% if not loop.last %}union all
 {% endif %}
