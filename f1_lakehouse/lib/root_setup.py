@@ -175,8 +175,25 @@ def _set_event_log_storage(dagster_yaml: Path, root: DataRoot) -> bool:
     return True
 
 
+_OWN_STORAGE = re.compile(r"^(storage|run_storage|schedule_storage):", re.MULTILINE)
+
+
+def create_dagster_storage(dagster_home: Path) -> None:
+    """Create the instance's run, event log and schedule tables now, from one process.
+
+    Dagster creates its SQLite tables on first use: two first runs that start together on a new
+    instance race in that creation ("table jobs already exists") and one of them fails."""
+    import dagster as dg  # ~1 s: only init pays it
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        instance.get_runs(limit=1)
+        instance.event_log_storage.get_concurrency_keys()
+        instance.schedule_storage.all_instigator_state()
+
+
 def init_root(root: DataRoot, require_mount: bool, allow_ram: bool = False) -> list[str]:
-    """Create bronze/ cache/ warehouse/ dagster_home/ and the marker; return findings."""
+    """Create bronze/ cache/ warehouse/ dagster_home/ (with Dagster's storage) and the marker;
+    return findings."""
     findings: list[str] = []
     if require_mount:
         findings.append(f"on its own mounted volume ({check_own_volume(root.path, allow_ram)})")
@@ -194,6 +211,9 @@ def init_root(root: DataRoot, require_mount: bool, allow_ram: bool = False) -> l
             findings.append(f"wrote {dagster_yaml}")
         if _set_event_log_storage(dagster_yaml, root):
             findings.append(f"batched event log storage in {dagster_yaml}")
+        if not _OWN_STORAGE.search(dagster_yaml.read_text()):
+            create_dagster_storage(root.dagster_home)  # a chosen storage is the user's to create
+            findings.append("Dagster storage created")
         _write_marker(root, require_mount)
     except OSError as exc:
         raise DataRootError(f"cannot write under the data root {root.path}: {exc}") from exc

@@ -17,6 +17,7 @@ import pytest
 from dagster._daemon.monitoring.run_monitoring import monitor_started_run
 
 from f1_lakehouse.lib.executor import HTTP_POOL_LIMITS
+from f1_lakehouse.lib.root_setup import create_dagster_storage
 from f1_lakehouse.lib.run_launcher import LocalRunLauncher
 from f1_lakehouse.lib.settings import REPO_ROOT
 
@@ -39,13 +40,7 @@ def home(tmp_path: Path) -> Path:
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        # The instance's storage exists, as after any earlier run: runs that start together
-        # on a brand-new SQLite instance race in Dagster's own creation of its tables
-        # ("table jobs already exists"), which is not what these tests are about.
-        instance.get_runs(limit=1)
-        instance.event_log_storage.get_concurrency_keys()
-        instance.schedule_storage.all_instigator_state()
+    create_dagster_storage(home)  # as `f1-lakehouse init` leaves it
     return home
 
 

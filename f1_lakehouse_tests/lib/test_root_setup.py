@@ -17,6 +17,34 @@ def test_init_creates_the_layout_and_an_instance_config(tmp_path):
     assert "writable" in findings
 
 
+def test_init_creates_dagster_storage_so_first_runs_do_not_race(tmp_path):
+    """Two first runs starting together on a new SQLite instance race in Dagster's creation of
+    its tables; after init every table a run needs is there."""
+    import sqlite3
+
+    root = DataRoot(tmp_path / "ssd")
+    assert "Dagster storage created" in init_root(root, require_mount=False)
+    history = root.dagster_home / "history"
+    for db, table in [
+        (history / "runs.db", "runs"),
+        (history / "runs" / "index.db", "concurrency_limits"),
+        (root.dagster_home / "schedules" / "schedules.db", "jobs"),
+    ]:
+        with sqlite3.connect(db) as con:
+            names = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+        assert table in names, (db, sorted(names))
+
+
+def test_init_leaves_a_storage_the_user_chose_alone(tmp_path):
+    root = DataRoot(tmp_path / "ssd")
+    root.dagster_home.mkdir(parents=True)
+    (root.dagster_home / "dagster.yaml").write_text(
+        "storage:\n  postgres:\n    postgres_url: postgresql://nobody@127.0.0.1:1/none\n"
+    )
+    assert "Dagster storage created" not in init_root(root, require_mount=False)
+    assert not (root.dagster_home / "history").exists()
+
+
 def test_unwritable_root_is_refused_with_a_clear_message(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
