@@ -148,6 +148,16 @@ _EVENT_LOG_BLOCK = re.compile(
 )
 
 
+_STORAGE_KEY = re.compile(
+    r"^(storage|event_log_storage|run_storage|schedule_storage):", re.MULTILINE
+)
+
+
+def _user_chose_storage(dagster_yaml_text: str) -> bool:
+    """The instance config names a storage of its own, besides the event log `init` adds."""
+    return bool(_STORAGE_KEY.search(_EVENT_LOG_BLOCK.sub("", dagster_yaml_text)))
+
+
 def event_log_block(root: DataRoot) -> str:
     """The instance's event log: Dagster's SQLite one, in its default folder, writing a batch of
     events in one transaction (f1_lakehouse/lib/event_log.py). `base_dir` must be absolute."""
@@ -165,17 +175,14 @@ def _set_event_log_storage(dagster_yaml: Path, root: DataRoot) -> bool:
     block = event_log_block(root)
     if _EVENT_LOG_BLOCK.search(text):
         updated = _EVENT_LOG_BLOCK.sub(lambda _: block, text, count=1)
-    elif re.search(r"^(storage|event_log_storage|run_storage|schedule_storage):", text, re.M):
-        return False  # the user chose the storage: leave it
+    elif _user_chose_storage(text):
+        return False  # leave it
     else:
         updated = text.rstrip("\n") + "\n\n" + block
     if updated == text:
         return False
     dagster_yaml.write_text(updated)
     return True
-
-
-_OWN_STORAGE = re.compile(r"^(storage|run_storage|schedule_storage):", re.MULTILINE)
 
 
 def create_dagster_storage(dagster_home: Path) -> None:
@@ -211,7 +218,7 @@ def init_root(root: DataRoot, require_mount: bool, allow_ram: bool = False) -> l
             findings.append(f"wrote {dagster_yaml}")
         if _set_event_log_storage(dagster_yaml, root):
             findings.append(f"batched event log storage in {dagster_yaml}")
-        if not _OWN_STORAGE.search(dagster_yaml.read_text()):
+        if not _user_chose_storage(dagster_yaml.read_text()):
             create_dagster_storage(root.dagster_home)  # a chosen storage is the user's to create
             findings.append("Dagster storage created")
         _write_marker(root, require_mount)
