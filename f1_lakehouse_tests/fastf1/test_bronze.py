@@ -96,6 +96,7 @@ def test_session_is_loaded_once_per_partition(data_root, monkeypatch):
         return real_load(key, telemetry)
 
     monkeypatch.setattr(fastf1_source, "load_session", counting_load)
+    monkeypatch.setenv("F1_LAKEHOUSE_FASTF1_WORKERS", "1")  # counted here: load in this process
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(SESSION_PARTITIONS_NAME, ["2023-04-SQ"])
         result = dg.materialize(
@@ -161,6 +162,7 @@ def test_an_outage_of_one_table_keeps_the_rows_already_landed(data_root, monkeyp
         return tables
 
     monkeypatch.setattr(fastf1_assets, "extract_tables", laps_gone)
+    monkeypatch.setenv("F1_LAKEHOUSE_FASTF1_WORKERS", "1")  # a local function: load here
     result = _materialize_fastf1(data_root, "2023-04-SQ")
     assert laps.read_bytes() == before
     events = {

@@ -9,11 +9,12 @@ from f1_lakehouse.lib.session_keys import SessionKey
 KEYS = [SessionKey.parse(k) for k in ("2023-04-SQ", "2022-10-FP1", "2024-05-SQ")]
 
 
-def test_only_a_replayed_range_goes_to_workers():
+def test_only_replayed_sessions_go_to_workers_and_only_with_a_second_core():
     assert worker_count("replay", 12, 2) == 2
     assert worker_count("replay", 3, 8) == 3
-    assert worker_count("replay", 1, 4) == 0  # one session: no worker to start
+    assert worker_count("replay", 1, 4) == 1  # the step's process warms up meanwhile
     assert worker_count("replay", 12, 1) == 0
+    assert worker_count("replay", 1, 1) == 0
     assert worker_count("live", 12, 4) == 0  # FastF1's request budgets are per process
 
 
@@ -33,6 +34,18 @@ def test_workers_return_the_tables_the_step_would_extract(data_root):
             assert there[key][name].missing == extracted.missing, (key, name)
             assert there[key][name].table.equals(extracted.table), (key, name)
     assert here["2023-04-SQ"]["laps"].table.num_rows == 233
+
+
+def test_one_session_in_one_worker_lands_what_the_step_would(data_root):
+    key = [SessionKey.parse("2023-04-SQ")]
+    with loaded_sessions(key, "replay", data_root, False, 0) as sessions:
+        ((_, here),) = sessions
+        here_tables = here()[0]
+    with loaded_sessions(key, "replay", data_root, False, 1) as sessions:
+        ((_, there),) = sessions
+        there_tables = there()[0]
+    assert there_tables.keys() == here_tables.keys()
+    assert all(there_tables[n].table.equals(t.table) for n, t in here_tables.items())
 
 
 def test_a_worker_error_reaches_the_step_as_itself(data_root):

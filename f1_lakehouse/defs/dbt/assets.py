@@ -24,13 +24,14 @@ import dagster as dg
 
 from f1_lakehouse.lib.dbt.args import build_args
 from f1_lakehouse.lib.dbt.engine import engine_pool, reads_duckdb_warehouse, resolve_target
-from f1_lakehouse.lib.dbt.in_process import InProcessDbt
+from f1_lakehouse.lib.dbt.in_process import InProcessDbt, parsed_manifest
 from f1_lakehouse.lib.dbt.selection import GOLD_SELECT, SILVER_SELECT
 from f1_lakehouse.lib.dbt.step_assets import dbt_step_assets
 from f1_lakehouse.lib.dbt.wap import audited, recover
 from f1_lakehouse.lib.partitions import session_partitions
 from f1_lakehouse.lib.resources import DataRootResource
-from f1_lakehouse.lib.settings import dbt_target
+from f1_lakehouse.lib.settings import DataRoot, dbt_target
+from f1_lakehouse.lib.warm_up import register_warm_up
 
 DUCKDB_POOL = "duckdb"
 # The pool of the dbt steps: the engine of the target the definitions were loaded for.
@@ -107,3 +108,13 @@ def gold_dbt_models(
     snapshots: correct across sessions first. A snapshot re-run makes no version unless a
     tracked column changed."""
     yield from _audited_build(context, dbt, data_root, ["snapshots", "gold"], build_args())
+
+
+def parse_dbt_project(root: DataRoot) -> None:
+    """What both dbt steps start with: dbt's parse of the project for the run's data root and
+    the settings' target (the steps find it done when it ran during the FastF1 step's wait)."""
+    parsed_manifest(root=root)
+
+
+register_warm_up(silver_dbt_models.op.name, parse_dbt_project)
+register_warm_up(gold_dbt_models.op.name, parse_dbt_project)

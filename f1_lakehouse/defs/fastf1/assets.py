@@ -1,6 +1,7 @@
 """FastF1 bronze: one session load per partition, one bronze table per FastF1 table."""
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from f1_lakehouse.lib.partitions import (
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import DataRoot, fastf1_workers, source_mode
+from f1_lakehouse.lib.warm_up import warming_up
 
 TELEMETRY_TABLES = frozenset({"car_data", "position"})
 _DESCRIPTIONS = {
@@ -83,9 +85,15 @@ def _land_sessions(
     keys = context_session_keys(context)
     workers = worker_count(mode, len(keys), fastf1_workers())
     if workers:
-        context.log.info(f"FastF1: {len(keys)} sessions load in {workers} worker processes")
+        context.log.info(
+            f"FastF1: {len(keys)} session(s) load in {workers} worker process(es); this "
+            "process meanwhile warms up the run's later steps"
+        )
     telemetry = bool(selected & TELEMETRY_TABLES)
-    with loaded_sessions(keys, mode, root, telemetry, workers, extract_tables) as sessions:
+    with (
+        loaded_sessions(keys, mode, root, telemetry, workers, extract_tables) as sessions,
+        warming_up(context, root) if workers else nullcontext(),
+    ):
         for position, (key, loaded) in enumerate(sessions, start=1):
             try:
                 tables, seconds = loaded()

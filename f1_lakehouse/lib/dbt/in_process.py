@@ -53,6 +53,7 @@ from f1_lakehouse.lib.dbt.engine import (
     resolve_target,
     target_args,
 )
+from f1_lakehouse.lib.dbt.jinja_cache import template_cache_dir, use_template_cache
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.dbt.table_metadata import add_table_facts, with_table_metadata
 from f1_lakehouse.lib.settings import DataRoot, data_root, dbt_target
@@ -119,6 +120,7 @@ def parsed_manifest(
     from dbt.cli.main import dbtRunner
 
     root = root or data_root()
+    use_template_cache(template_cache_dir(project_dir))
     target = resolve_target(dbt_target() if target is None else target)
     key = (str(project_dir), str(root.path), target)
     with _parse_lock:

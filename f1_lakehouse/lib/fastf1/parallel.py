@@ -1,10 +1,14 @@
-"""Several FastF1 sessions loaded at once, one worker process per core (a backfill's FastF1 step).
+"""FastF1 sessions loaded in forked worker processes, one per core.
 
 FastF1 parses a session in Python and pandas under the GIL, so one process uses one core however
-many sessions a backfill range holds. Here the sessions load in forked worker processes (they
-inherit the FastF1 already imported, so starting one costs next to nothing); each sends back the
-session's bronze tables as Arrow, and the step lands them in key order, so the one bronze writer,
-the logs and the keep-what-landed rule stay in the step's process.
+many sessions a backfill range holds. Here the sessions load in forked worker processes; each
+sends back the session's bronze tables as Arrow, and the step lands them in key order, so the one
+bronze writer, the logs and the keep-what-landed rule stay in the step's process.
+
+A single session goes to one worker too, when there is a second core: the step's process then
+only waits, and spends the wait on what the run's later steps need (lib/warm_up.py: the dbt
+parse), while the worker imports FastF1 and loads the session; the step's process never imports
+FastF1 at all.
 
 Only replayed sessions go to workers: live, FastF1 counts its request budgets (Jolpica's and the
 live-timing host's) per process, so two processes could together exceed them.
@@ -36,8 +40,8 @@ class WorkerError(RuntimeError):
 
 def worker_count(mode: SourceMode, sessions: int, configured: int) -> int:
     """Worker processes for a step of `sessions` sessions: 0 (load in the step's own process)
-    for one session or a live source, else up to `configured`."""
-    if mode != "replay" or sessions < 2 or configured < 2:
+    for a live source or a single core (`configured` below 2), else up to `configured`."""
+    if mode != "replay" or configured < 2:
         return 0
     return min(configured, sessions)
 
@@ -54,10 +58,12 @@ def loaded_sessions(
     """`(key, loaded)` in key order. `workers` 0: each session loads in this process when its
     `loaded()` is called; else every session is handed to the workers at once, and `loaded()`
     waits for its own. Leaving the block early cancels what has not started."""
-    source.configure(mode, root)  # before any fork: the recordings are extracted once
     if workers == 0:
+        source.configure(mode, root)
         yield ((key, lambda key=key: _timed(key, telemetry, extract)) for key in keys)
         return
+    if workers > 1:
+        source.configure(mode, root)  # before the forks: the recordings are extracted once
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -81,7 +87,8 @@ def _timed(
 
 def _start_worker(mode: SourceMode, root: DataRoot) -> None:
     """Once per forked worker: FastF1's cache objects are made anew (an open SQLite connection
-    must not be used across a fork)."""
+    must not be used across a fork), or for the first time (a single worker's parent never
+    configured FastF1)."""
     source.configure(mode, root, again=True)
 
 
