@@ -1,5 +1,8 @@
 """Sessions loaded in worker processes land exactly what loading them in the step does."""
 
+import errno
+
+import dagster as dg
 import pytest
 
 from f1_lakehouse.lib.fastf1 import source as fastf1_source
@@ -55,3 +58,16 @@ def test_a_worker_error_reaches_the_step_as_itself(data_root):
         assert first()[0]["laps"].table.num_rows == 233
         with pytest.raises(fastf1_source.SessionNotInSchedule, match="2018-04-S is not in"):
             second()
+
+
+def disk_full(session: object) -> dict:
+    raise OSError(errno.ENOSPC, "No space left on device", "/media/ssd/lakehouse/cache")
+
+
+def test_a_local_fault_in_a_worker_fails_the_step_at_once(data_root):
+    keys = [SessionKey.parse("2023-04-SQ")]
+    with loaded_sessions(keys, "replay", data_root, False, 1, disk_full) as sessions:
+        ((_, loaded),) = sessions
+        with pytest.raises(dg.Failure, match="No space left") as failure:
+            loaded()
+    assert failure.value.allow_retries is False  # as in the step: retrying cannot free the disk

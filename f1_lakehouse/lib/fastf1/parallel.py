@@ -26,6 +26,7 @@ from typing import Any
 
 from f1_lakehouse.lib.fastf1 import source
 from f1_lakehouse.lib.fastf1.tables import Extracted, extract_tables
+from f1_lakehouse.lib.partitions import failing_fast_on_local_faults
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import DataRoot, SourceMode
 
@@ -62,16 +63,12 @@ def loaded_sessions(
         source.configure(mode, root)
         yield ((key, lambda key=key: _timed(key, telemetry, extract)) for key in keys)
         return
-    if workers > 1:
-        source.configure(mode, root)  # before the forks: the recordings are extracted once
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker,
-        initargs=(mode, root),
-    )
+    source.prepare_recordings(mode, root)  # before the forks: extracted once, errors here
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        futures = [pool.submit(_load_in_worker, key, telemetry, extract) for key in keys]
+        futures = [
+            pool.submit(_load_in_worker, key, mode, root, telemetry, extract) for key in keys
+        ]
         yield zip(keys, (future.result for future in futures), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -85,19 +82,33 @@ def _timed(
     return tables, perf_counter() - started
 
 
-def _start_worker(mode: SourceMode, root: DataRoot) -> None:
+_worker_configured = False  # in a forked worker: FastF1 set up in this process
+
+
+def _configure_worker(mode: SourceMode, root: DataRoot) -> None:
     """Once per forked worker: FastF1's cache objects are made anew (an open SQLite connection
-    must not be used across a fork), or for the first time (a single worker's parent never
-    configured FastF1)."""
-    source.configure(mode, root, again=True)
+    must not be used across a fork), or for the first time (the step's process may never have
+    imported FastF1)."""
+    global _worker_configured
+    if not _worker_configured:
+        source.configure(mode, root, again=True)
+        _worker_configured = True
 
 
 def _load_in_worker(
-    key: SessionKey, telemetry: bool, extract: Callable[[Any], Tables]
+    key: SessionKey,
+    mode: SourceMode,
+    root: DataRoot,
+    telemetry: bool,
+    extract: Callable[[Any], Tables],
 ) -> tuple[Tables, float]:
-    """One session in a worker; an error that cannot be pickled back comes as its text."""
+    """One session in a worker. A local fault (a full or read-only disk, a corrupt file) comes
+    back as the step's fail-at-once failure, as it would in the step; another error that cannot
+    be pickled back comes as its text."""
     try:
-        return _timed(key, telemetry, extract)
+        with failing_fast_on_local_faults():
+            _configure_worker(mode, root)
+            return _timed(key, telemetry, extract)
     except Exception as exc:
         try:
             pickle.loads(pickle.dumps(exc))

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # session (OpenF1 and gold runs, sensors, the webserver's code server) do not pay for it.
 
 REPLAY_TARBALL = BUNDLED_DATA / "replay" / "fastf1" / "fastf1-test-data_http_cache.tar.gz"
+REPLAY_FOLDER = "fastf1-replay"  # under the data root's cache/
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _SESSION_COLUMNS = [f"Session{i}" for i in range(1, 6)]
 _configured: tuple[SourceMode, Path] | None = None
@@ -56,13 +57,21 @@ def configure(mode: SourceMode, root: DataRoot, again: bool = False) -> None:
         if _configured == (mode, root.path) and not again:
             return
         if mode == "replay":
-            _configure_replay(root.cache / "fastf1-replay")
+            _configure_replay(root.cache / REPLAY_FOLDER)
         else:
             cache_dir = root.cache / "fastf1"
             cache_dir.mkdir(parents=True, exist_ok=True)
             Cache.offline_mode(False)
             Cache.enable_cache(str(cache_dir))
         _configured = (mode, root.path)
+
+
+def prepare_recordings(mode: SourceMode, root: DataRoot) -> None:
+    """Replay: extract the shipped recordings under the data root, without importing FastF1 (a
+    step whose sessions load in worker processes does this once, before they fork; a corrupt
+    tarball then fails the step itself, naming the file)."""
+    if mode == "replay":
+        _extract_recordings(root.cache / REPLAY_FOLDER)
 
 
 def _configure_replay(folder: Path) -> None:
