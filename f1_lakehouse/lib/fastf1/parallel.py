@@ -8,7 +8,8 @@ bronze writer, the logs and the keep-what-landed rule stay in the step's process
 A single session goes to one worker too, when there is a second core: the step's process then
 only waits, and spends the wait on what the run's later steps need (lib/warm_up.py: the dbt
 parse), while the worker imports FastF1 and loads the session; the step's process never imports
-FastF1 at all.
+FastF1 at all. (A backfill's step waits too, and warms up the same way in the gaps its workers
+leave.)
 
 Only replayed sessions go to workers: live, FastF1 counts its request budgets (Jolpica's and the
 live-timing host's) per process, so two processes could together exceed them.
@@ -63,7 +64,13 @@ def loaded_sessions(
         source.configure(mode, root)
         yield ((key, lambda key=key: _timed(key, telemetry, extract)) for key in keys)
         return
-    source.prepare_recordings(mode, root)  # before the forks: extracted once, errors here
+    # Before the forks, so a corrupt recording fails here and is extracted once. Several workers
+    # inherit FastF1 imported here (each importing it would take ~1 s of a busy core); a single
+    # one imports it on the second core while this process warms up.
+    if workers > 1:
+        source.configure(mode, root)
+    else:
+        source.prepare_recordings(mode, root)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
         futures = [
