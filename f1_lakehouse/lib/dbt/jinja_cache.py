@@ -2,17 +2,17 @@
 
 Every dbt invocation renders its macros (materialisations, tests, adapters' helpers) and model
 SQL through Jinja templates, and Jinja turns each template into Python code by lexing, parsing
-and generating source in pure Python: ~1.3 s of a one-session run on a fast 2-core host (3 s
-on a slow one), paid again by every new process (a run, a backfill, the gold refresh). dbt keeps
-the compiled templates only in memory (`dbt_common.clients.jinja.template_cache`). Here the code
+and generating source in pure Python: ~1.3 s of a one-session run on a fast 2-core host (3 s on a
+slow one), paid again by every new process (a run, a backfill, the gold refresh). dbt keeps the
+compiled templates only in memory (`dbt_common.clients.jinja.template_cache`). Here the code
 objects Jinja produces are kept on disk beside the project, in `dbt_project/target/jinja/` (as
 Python keeps its bytecode beside the code: they depend on the project's text and the installed
-packages, never on a data root), keyed by everything the generated code depends on: the template text, the environment's class, extensions, filters
-and tests (and how each takes its arguments), its syntax settings, and the versions of Jinja,
-dbt-common and Python. A changed macro or model gets a new key; an unreadable entry is compiled
-again and rewritten; a folder that cannot be written only costs each process its compiles.
-`DBT_MACRO_DEBUGGING` (dbt's own switch for debugging templates) bypasses
-the cache.
+packages, never on a data root), keyed by everything the generated code depends on: the template
+text, the environment's class, extensions, filters and tests (and how each takes its arguments),
+its syntax settings, and the versions of Jinja, dbt-common and Python. A changed macro or model
+gets a new key; an unreadable entry is compiled again and rewritten; a folder that cannot be
+written only costs each process its compiles. `DBT_MACRO_DEBUGGING` (dbt's own switch for
+debugging templates) bypasses the cache.
 
 Relies on `jinja2.Environment.compile` (Jinja 3.1) and dbt-common's environment classes
 `MacroFuzzEnvironment` / `NativeSandboxEnvironment` (lib/dbt/__init__.py lists the pins).
@@ -44,8 +44,31 @@ _SYNTAX = (
 )  # fmt: skip
 
 
+_fingerprints: dict[tuple[Any, ...], str] = {}
+
+
 def environment_fingerprint(env: jinja2.Environment) -> str:
-    """What, besides the template text, decides the Python code Jinja generates."""
+    """What, besides the template text, decides the Python code Jinja generates. dbt makes a
+    new environment per template but few distinct ones, so each is worked out once (by the
+    identity of its class, extensions, filters, tests and settings)."""
+    identity = (
+        type(env),
+        tuple(env.extensions),
+        tuple(env.filters.items()),
+        tuple(env.tests.items()),
+        tuple(getattr(env, setting) for setting in _SYNTAX),
+        env.autoescape,
+        env.finalize,
+    )
+    try:
+        if identity not in _fingerprints:
+            _fingerprints[identity] = _fingerprint(env)
+        return _fingerprints[identity]
+    except TypeError:  # an unhashable filter or setting: work it out each time
+        return _fingerprint(env)
+
+
+def _fingerprint(env: jinja2.Environment) -> str:
     callables = [
         (kind, name, repr(_PassArg.from_obj(function)))
         for kind, table in (("filter", env.filters), ("test", env.tests))
