@@ -1,10 +1,11 @@
-"""Work a later step of the run needs, done while an earlier step waits on a worker process.
+"""Work a later step of the run needs, done while an earlier step waits.
 
 A FastF1 step hands its sessions to forked workers (lib/fastf1/parallel.py) and then only
-waits: one core sits idle in the run's own process. The dbt steps after it start by parsing the
-dbt project (~1.2 s); a warm-up registered here for those steps runs on a thread during that wait
-instead, so the steps find the work done. A thread, not another process, because what it makes
-(dbt's parsed manifest) must end up in the run's process.
+waits: one core sits idle in the run's own process. The OpenF1 steps wait on the network (and,
+live, on OpenF1's rate budget: 30 requests a minute). The dbt steps after them start by parsing
+the dbt project (~1.2 s); a warm-up registered here for those steps runs on a thread during that
+wait instead, so the steps find the work done. A thread, not another process, because what it
+makes (dbt's parsed manifest) must end up in the run's process.
 
 Only runs whose plan holds a registering step warm up for it, and the thread starts after the
 fork (a thread inside an import while a process forks would leave the child's import lock

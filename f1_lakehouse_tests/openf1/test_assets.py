@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from f1_lakehouse.lib import warm_up
 from f1_lakehouse.lib.openf1.replay import FaultPlan, ReplayServer
 from f1_lakehouse.lib.openf1.schemas import ENDPOINTS, bronze_schema
+from f1_lakehouse.lib.settings import DataRoot
 from f1_lakehouse_tests.openf1.support import (
     NOT_RECORDED,
     PARTITION,
@@ -193,3 +196,26 @@ def test_sessions_before_openf1_coverage_land_nothing_and_say_so(tmp_path) -> No
     assert "car_data" in notes and "laps" in notes
     assert all("covers 2023 onwards" in note for note in notes.values())
     assert not list((tmp_path / "bronze").rglob("*.parquet"))
+
+
+@pytest.mark.parametrize("endpoints", [["pit", "drivers"], ["location"]])
+def test_openf1_steps_run_the_later_steps_warm_ups_while_they_fetch(
+    tmp_path: Path,
+    replay_server: ReplayServer,
+    monkeypatch: pytest.MonkeyPatch,
+    endpoints: list[str],
+) -> None:
+    """The dbt parse a run's silver step needs runs on a thread while OpenF1 bronze is fetched
+    (live, that is mostly waiting on the rate budget); the step ends only once it is done."""
+    ran: list[tuple[str, str, bool]] = []
+
+    def record(root: DataRoot) -> None:
+        ran.append((threading.current_thread().name, str(root.path), bool(ran)))
+
+    step = "bronze_openf1_session_tables" if "pit" in endpoints else "bronze__openf1__location"
+    monkeypatch.setattr(warm_up, "_warm_ups", {})
+    warm_up.register_warm_up(step, record)
+    result = materialize(tmp_path, fast_resource(replay_server.base_url), endpoints)
+    assert result.success
+    assert ran == [("warm-up", str(tmp_path), False)]
+    assert all(bronze_file(tmp_path, e).exists() for e in endpoints)

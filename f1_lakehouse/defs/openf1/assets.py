@@ -57,6 +57,7 @@ from f1_lakehouse.lib.partitions import (
 from f1_lakehouse.lib.resources import DataRootResource
 from f1_lakehouse.lib.session_keys import SessionKey
 from f1_lakehouse.lib.settings import source_mode
+from f1_lakehouse.lib.warm_up import warming_up
 
 SOURCE = "openf1"
 GROUP = "bronze_openf1"
@@ -204,58 +205,75 @@ def build_session_tables_asset(
                 )
             return
         context.log.info(f"OpenF1: {resolved.describe()}")
-        failed: dict[str, OpenF1Error] = {}
-        mode = live_mode(context)
-        for endpoint in selected:
-            requests, retries = client.stats.requests, client.stats.retry_count
-            if mode is not None and waits_for_the_end(mode, endpoint, data_root.bronze, key):
-                yield dg.MaterializeResult(
-                    asset_key=asset_key(endpoint), metadata=waiting_metadata(endpoint)
-                )
-                continue
-            try:
-                if mode == "poll" and endpoint not in FIXED:
-                    with failing_fast_on_local_faults():
-                        polled = live_poll(client, resolved, data_root.bronze, key, endpoint)
-                    yield dg.MaterializeResult(
-                        asset_key=asset_key(endpoint), metadata=live_metadata(mode, polled)
-                    )
-                    continue
-                records = _session_records(client, endpoint, resolved)
-            except OpenF1Error as exc:
-                context.log.error(str(exc))
-                failed[endpoint] = exc
-                continue
-            table, drift = coerce_records(endpoint, records)
-            with failing_fast_on_local_faults():
-                closed = None
-                if mode == "compact" and endpoint in STREAMED:  # reports the live batches' gap
-                    closed = live_compact(client, resolved, data_root.bronze, key, endpoint, table)
-                    path = partition_dir(data_root.bronze, SOURCE, endpoint, key) / DATA_FILE
-                    written = BronzeWrite(path, closed.rows)
-                else:
-                    written = write_partition(data_root.bronze, SOURCE, endpoint, key, table)
-            if drift.changed:
-                context.log.warning(f"OpenF1 {endpoint} schema drift: {drift.summary()}")
-            meta = _metadata(
-                endpoint,
-                resolved,
-                written.path,
-                written.row_count,
-                drift,
-                client,
-                requests,
-                retries,
+        with warming_up(context, data_root.root()):
+            yield from _land_session_tables(
+                context, client, data_root, key, resolved, selected, waited
             )
-            meta["rate_limit_wait_seconds"] = round(client.rate_limit_wait_seconds - waited, 2)
-            waited = client.rate_limit_wait_seconds
-            if closed is not None:
-                meta["note"] = closed.note
-            yield dg.MaterializeResult(asset_key=asset_key(endpoint), metadata=meta)
-        if failed:
-            raise _endpoints_failed(key, failed)
 
     return bronze_openf1_session_tables
+
+
+def _land_session_tables(
+    context: dg.AssetExecutionContext,
+    client: OpenF1Client,
+    data_root: DataRootResource,
+    key: SessionKey,
+    resolved: ResolvedSession,
+    selected: Sequence[str],
+    waited: float,
+) -> Iterator[dg.MaterializeResult]:
+    """Fetch and land each selected endpoint (`waited`: the client's rate-limit wait before the
+    first); raise once at the end for those that failed."""
+    failed: dict[str, OpenF1Error] = {}
+    mode = live_mode(context)
+    for endpoint in selected:
+        requests, retries = client.stats.requests, client.stats.retry_count
+        if mode is not None and waits_for_the_end(mode, endpoint, data_root.bronze, key):
+            yield dg.MaterializeResult(
+                asset_key=asset_key(endpoint), metadata=waiting_metadata(endpoint)
+            )
+            continue
+        try:
+            if mode == "poll" and endpoint not in FIXED:
+                with failing_fast_on_local_faults():
+                    polled = live_poll(client, resolved, data_root.bronze, key, endpoint)
+                yield dg.MaterializeResult(
+                    asset_key=asset_key(endpoint), metadata=live_metadata(mode, polled)
+                )
+                continue
+            records = _session_records(client, endpoint, resolved)
+        except OpenF1Error as exc:
+            context.log.error(str(exc))
+            failed[endpoint] = exc
+            continue
+        table, drift = coerce_records(endpoint, records)
+        with failing_fast_on_local_faults():
+            closed = None
+            if mode == "compact" and endpoint in STREAMED:  # reports the live batches' gap
+                closed = live_compact(client, resolved, data_root.bronze, key, endpoint, table)
+                path = partition_dir(data_root.bronze, SOURCE, endpoint, key) / DATA_FILE
+                written = BronzeWrite(path, closed.rows)
+            else:
+                written = write_partition(data_root.bronze, SOURCE, endpoint, key, table)
+        if drift.changed:
+            context.log.warning(f"OpenF1 {endpoint} schema drift: {drift.summary()}")
+        meta = _metadata(
+            endpoint,
+            resolved,
+            written.path,
+            written.row_count,
+            drift,
+            client,
+            requests,
+            retries,
+        )
+        meta["rate_limit_wait_seconds"] = round(client.rate_limit_wait_seconds - waited, 2)
+        waited = client.rate_limit_wait_seconds
+        if closed is not None:
+            meta["note"] = closed.note
+        yield dg.MaterializeResult(asset_key=asset_key(endpoint), metadata=meta)
+    if failed:
+        raise _endpoints_failed(key, failed)
 
 
 def _endpoints_failed(key: SessionKey, failed: dict[str, OpenF1Error]) -> dg.Failure:
@@ -298,66 +316,79 @@ def build_telemetry_asset(
         uncovered = _outside_coverage(key)
         if uncovered is not None:
             return dg.MaterializeResult(metadata=uncovered)
-        client = openf1.client
-        waited = client.rate_limit_wait_seconds
-        started = time.perf_counter()
-        try:
-            resolved = _resolve(client, key)
-        except NotRecorded as exc:
-            context.log.warning(str(exc))
-            return dg.MaterializeResult(metadata=_not_recorded(exc))
-        requests, retries = client.stats.requests, client.stats.retry_count
-        mode = live_mode(context)
-        if mode is not None:
-            try:
-                with failing_fast_on_local_faults():
-                    follow = live_poll if mode == "poll" else live_compact
-                    result = follow(client, resolved, data_root.bronze, key, endpoint)
-            except OpenF1Error as exc:
-                raise _endpoints_failed(key, {endpoint: exc}) from exc
-            return dg.MaterializeResult(metadata=live_metadata(mode, result))
-        record_path = client.stats.record_path_bodies
-        minutes = openf1.telemetry_window_minutes
-        step = timedelta(minutes=minutes) if minutes > 0 else None
-        schema = bronze_schema(endpoint)
-
-        def progress(position: int, of: int, driver: int, rows: int, wait: float) -> None:
-            context.log.info(
-                f"OpenF1 {endpoint} {key}: driver {driver} ({position} of {of}): {rows:,} rows, "
-                f"{wait:.1f} s waited on the rate limit, {time.perf_counter() - started:.1f} s in"
-            )
-
-        try:
-            drivers = driver_numbers(client, resolved.session_key)
-            with (
-                failing_fast_on_local_faults(),
-                open_partition(data_root.bronze, SOURCE, endpoint, key, schema) as stream,
-            ):
-                report = stream_telemetry(
-                    client, endpoint, resolved, drivers, stream, step, progress=progress
-                )
-        except OpenF1Error as exc:
-            raise _endpoints_failed(key, {endpoint: exc}) from exc
-        if report.drift.changed:
-            context.log.warning(f"OpenF1 {endpoint} schema drift: {report.drift.summary()}")
-        path = partition_dir(data_root.bronze, SOURCE, endpoint, key) / DATA_FILE
-        meta = _metadata(
-            endpoint, resolved, path, stream.row_count, report.drift, client, requests, retries
-        )
-        meta["drivers"] = len(drivers)
-        # Bodies that were not plain JSON lists of declared fields, so went through Python dicts.
-        meta["record_path_bodies"] = client.stats.record_path_bodies - record_path
-        meta["requests_per_driver"] = report.windows // max(1, len(drivers))
-        meta["timed_out_requests_split"] = report.splits
-        meta["rate_limit_wait_seconds"] = round(client.rate_limit_wait_seconds - waited, 2)
-        per_driver = {str(driver): rows for driver, rows in report.rows_per_driver.items()}
-        meta["rows_per_driver"] = dg.MetadataValue.json(per_driver)
-        if not drivers:
-            meta["note"] = NO_ROWS_NOTE + " OpenF1 lists no drivers for this session."
-        context.log.info(f"OpenF1 {endpoint}: {stream.row_count} rows for {len(drivers)} drivers")
-        return dg.MaterializeResult(metadata=meta)
+        with warming_up(context, data_root.root()):
+            return _land_telemetry(context, openf1, data_root, endpoint, key)
 
     return _telemetry
+
+
+def _land_telemetry(
+    context: dg.AssetExecutionContext,
+    openf1: OpenF1Resource,
+    data_root: DataRootResource,
+    endpoint: str,
+    key: SessionKey,
+) -> dg.MaterializeResult:
+    """Stream one telemetry endpoint of the session into its bronze partition, driver by
+    driver (in a live run: follow it instead)."""
+    client = openf1.client
+    waited = client.rate_limit_wait_seconds
+    started = time.perf_counter()
+    try:
+        resolved = _resolve(client, key)
+    except NotRecorded as exc:
+        context.log.warning(str(exc))
+        return dg.MaterializeResult(metadata=_not_recorded(exc))
+    requests, retries = client.stats.requests, client.stats.retry_count
+    mode = live_mode(context)
+    if mode is not None:
+        try:
+            with failing_fast_on_local_faults():
+                follow = live_poll if mode == "poll" else live_compact
+                result = follow(client, resolved, data_root.bronze, key, endpoint)
+        except OpenF1Error as exc:
+            raise _endpoints_failed(key, {endpoint: exc}) from exc
+        return dg.MaterializeResult(metadata=live_metadata(mode, result))
+    record_path = client.stats.record_path_bodies
+    minutes = openf1.telemetry_window_minutes
+    step = timedelta(minutes=minutes) if minutes > 0 else None
+    schema = bronze_schema(endpoint)
+
+    def progress(position: int, of: int, driver: int, rows: int, wait: float) -> None:
+        context.log.info(
+            f"OpenF1 {endpoint} {key}: driver {driver} ({position} of {of}): {rows:,} rows, "
+            f"{wait:.1f} s waited on the rate limit, {time.perf_counter() - started:.1f} s in"
+        )
+
+    try:
+        drivers = driver_numbers(client, resolved.session_key)
+        with (
+            failing_fast_on_local_faults(),
+            open_partition(data_root.bronze, SOURCE, endpoint, key, schema) as stream,
+        ):
+            report = stream_telemetry(
+                client, endpoint, resolved, drivers, stream, step, progress=progress
+            )
+    except OpenF1Error as exc:
+        raise _endpoints_failed(key, {endpoint: exc}) from exc
+    if report.drift.changed:
+        context.log.warning(f"OpenF1 {endpoint} schema drift: {report.drift.summary()}")
+    path = partition_dir(data_root.bronze, SOURCE, endpoint, key) / DATA_FILE
+    meta = _metadata(
+        endpoint, resolved, path, stream.row_count, report.drift, client, requests, retries
+    )
+    meta["drivers"] = len(drivers)
+    # Bodies that were not plain JSON lists of declared fields, so went through Python dicts.
+    meta["record_path_bodies"] = client.stats.record_path_bodies - record_path
+    meta["requests_per_driver"] = report.windows // max(1, len(drivers))
+    meta["timed_out_requests_split"] = report.splits
+    meta["rate_limit_wait_seconds"] = round(client.rate_limit_wait_seconds - waited, 2)
+    per_driver = {str(driver): rows for driver, rows in report.rows_per_driver.items()}
+    meta["rows_per_driver"] = dg.MetadataValue.json(per_driver)
+    if not drivers:
+        meta["note"] = NO_ROWS_NOTE + " OpenF1 lists no drivers for this session."
+    context.log.info(f"OpenF1 {endpoint}: {stream.row_count} rows for {len(drivers)} drivers")
+    return dg.MaterializeResult(metadata=meta)
 
 
 def build_openf1_assets(
