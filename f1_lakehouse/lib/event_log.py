@@ -1,4 +1,5 @@
-"""Dagster's SQLite event log, storing a batch of events in one transaction per shard.
+"""Dagster's SQLite event log, storing a batch of events in one transaction per shard, with one
+SQLAlchemy engine per shard.
 
 Why: a 12-session backfill stores ~480 asset events (the planned materialisations of run
 creation, then the materialisations of the range run), and the stock SQLite event log opens and
@@ -12,6 +13,13 @@ Each batch is written with ONE connection per shard, closed at once: a long-live
 would keep SQLite's write-ahead log from being checkpointed into the run's `.db` file, which is
 the file the UI's live run log watches (`SqliteEventLogStorageWatchdog`), so the log would stall.
 
+Every event Dagster does not batch (~260 in one session's run: step starts, outputs, logs,
+materialisations of one partition) still takes a connection of its own, and the stock storage
+also makes a new SQLAlchemy engine for each and disposes of it. `_connect` keeps one engine per
+shard instead (an event stored on its own: 3.3–3.9 ms stock, 2.0–2.4 ms here, 400 log events on
+a 2-core EPYC). The engine pools nothing (`NullPool`), so each connection is still opened and
+closed around its one transaction, exactly as before.
+
 The rows are the ones `SqliteEventLogStorage.store_event` writes, in the same order: the event in
 the run's shard, its mirror in the index shard (whose id is the asset record's storage id), the
 asset event tags, the asset key row (one insert-or-update per asset and batch, the row the
@@ -19,7 +27,8 @@ events one by one would leave), and for planned asset checks their execution row
 
 Relies on these Dagster internals (checked against dagster 1.13.27; re-check on an upgrade):
 `SqliteEventLogStorage.run_connection` / `index_connection` (a connection that has begun a
-transaction, under a non-reentrant lock: never nest two), `SqlEventLogStorage.prepare_insert_event`,
+transaction, under a non-reentrant lock: never nest two) and the `_connect` behind them (with
+`_db_lock`, `_initialized_dbs`, `_initdb`, `conn_string_for_shard`), `SqlEventLogStorage.prepare_insert_event`,
 `_store_asset_event_tags`, `_get_asset_entry_values` and
 `_has_asset_key_index_cols_on_connection` (what `_store_asset_event` writes to `AssetKeyTable`,
 done here once per asset of a batch), `store_asset_check_event`, the event type sets
@@ -29,7 +38,9 @@ done here once per asset of a batch), `store_asset_check_event`, the event type 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +49,21 @@ from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, DagsterEventT
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.event_log.schema import AssetKeyTable
+from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlalchemy_compat import db_result
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
 
 # What a batch may hold to be written here; anything else goes through `store_event`.
 _BATCHED_TYPES = frozenset(ASSET_EVENTS) | {DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED}
 
 
 AssetEvents = list[tuple[EventLogEntry, int]]  # each event with its id in the index shard
+# Engines kept per storage: the index shard and the runs being written (a long-lived daemon or
+# webserver sees many runs; an engine of a run long finished is made again if ever needed).
+ENGINES_KEPT = 16
 
 
 def _batchable(event: EventLogEntry) -> bool:
@@ -71,6 +88,7 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
                 "exist: is the data root's volume mounted? If the root moved, run "
                 "`f1-lakehouse init` again to point the instance at it"
             )
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -78,6 +96,36 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
         cls, inst_data: ConfigurableClassData | None, config_value: Any
     ) -> BatchedSqliteEventLogStorage:
         return cls(inst_data=inst_data, **config_value)
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Connection]:
+        """Dagster's `_connect` (a connection in a transaction, under the storage's lock), with
+        the shard's engine made once instead of on every call."""
+        with self._db_lock:
+            engine = self._engines.get(shard)
+            if engine is None:
+                engine = create_engine(
+                    self.conn_string_for_shard(shard),
+                    poolclass=NullPool,
+                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+                )
+                self._engines[shard] = engine
+                while len(self._engines) > ENGINES_KEPT:
+                    self._engines.popitem(last=False)[1].dispose()
+            else:
+                self._engines.move_to_end(shard)
+            if shard not in self._initialized_dbs:
+                self._initdb(engine)
+                self._initialized_dbs.add(shard)
+            with engine.connect() as conn, conn.begin():
+                yield conn
+
+    def dispose(self) -> None:
+        super().dispose()
+        with self._db_lock:
+            for engine in self._engines.values():
+                engine.dispose()
+            self._engines.clear()
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         run_ids = {event.run_id for event in events}

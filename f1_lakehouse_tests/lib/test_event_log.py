@@ -15,6 +15,7 @@ from dagster._core.events import BATCH_WRITABLE_EVENTS, DagsterEventType
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.event_log.base import EventRecordsFilter
+from dagster._core.storage.event_log.sqlite import sqlite_event_log
 
 from f1_lakehouse.defs.automation.backfill import RANGE_END_TAG, RANGE_START_TAG
 from f1_lakehouse.lib import event_log
@@ -253,3 +254,36 @@ def test_init_leaves_a_storage_the_user_chose(tmp_path):
     (root.dagster_home / "dagster.yaml").write_text(chosen)
     init_root(root, require_mount=False)
     assert (root.dagster_home / "dagster.yaml").read_text() == chosen
+
+
+def test_events_share_one_engine_per_shard_and_no_connection_stays_open(tmp_path, monkeypatch):
+    """Dagster's storage makes and disposes of an engine per event; here a shard keeps one, but
+    every connection is still closed after its event: the write-ahead log is then checkpointed
+    into the run's `.db` file (gone as a separate file), which the UI's live run log watches."""
+    made: list[str] = []
+    original = event_log.create_engine
+
+    def counting(url, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(str(url))
+        return original(url, **kwargs)
+
+    monkeypatch.setattr(event_log, "create_engine", counting)
+    monkeypatch.setattr(sqlite_event_log, "create_engine", counting)  # Dagster's own _connect
+    storage = BatchedSqliteEventLogStorage(str(tmp_path / "history" / "runs"))
+    runs = [f"c0ffee00-0000-4000-8000-{n:012d}" for n in range(event_log.ENGINES_KEPT + 2)]
+    for run_id in runs:
+        for n in range(5):
+            storage.store_event(
+                EventLogEntry(None, level=20, user_message=f"{n}", run_id=run_id, timestamp=0.0)
+            )
+        assert not Path(storage.path_for_shard(run_id) + "-wal").exists()
+    run_shards = [url for url in made if not url.endswith("index.db")]
+    assert len(run_shards) == len(runs)  # one engine per run shard, not one per event
+    assert [len(storage.get_logs_for_run(run_id)) for run_id in runs] == [5] * len(runs)
+    assert len(storage._engines) == event_log.ENGINES_KEPT  # the oldest runs' engines dropped
+    storage.store_event(
+        EventLogEntry(None, level=20, user_message="late", run_id=runs[0], timestamp=0.0)
+    )
+    assert len(storage.get_logs_for_run(runs[0])) == 6  # a dropped run's engine is made again
+    storage.dispose()
+    assert not storage._engines
