@@ -16,7 +16,7 @@ the file the UI's live run log watches (`SqliteEventLogStorageWatchdog`), so the
 Every event Dagster does not batch (~260 in one session's run: step starts, outputs, logs,
 materialisations of one partition) still takes a connection of its own, and the stock storage
 also makes a new SQLAlchemy engine for each and disposes of it. `_connect` keeps one engine per
-shard instead (an event stored on its own: 3.3–3.9 ms stock, 2.0–2.4 ms here, 400 log events on
+shard instead (an event stored on its own: 3.3 to 3.9 ms stock, 2.0 to 2.4 ms here, 400 log events on
 a 2-core EPYC). The engine pools nothing (`NullPool`), so each connection is still opened and
 closed around its one transaction, exactly as before.
 
