@@ -287,3 +287,19 @@ def test_events_share_one_engine_per_shard_and_no_connection_stays_open(tmp_path
     assert len(storage.get_logs_for_run(runs[0])) == 6  # a dropped run's engine is made again
     storage.dispose()
     assert not storage._engines
+
+
+def test_a_table_found_is_remembered_and_a_missing_one_asked_again(tmp_path, monkeypatch):
+    asked: list[str] = []
+    original = SqliteEventLogStorage.has_table
+
+    def spy(self, table_name):  # type: ignore[no-untyped-def]
+        asked.append(table_name)
+        return original(self, table_name)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", spy)
+    storage = BatchedSqliteEventLogStorage(str(tmp_path / "history" / "runs"))
+    asked.clear()
+    assert storage.has_table("asset_event_tags") and storage.has_table("asset_event_tags")
+    assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
+    assert asked == ["asset_event_tags", "no_such_table", "no_such_table"]
