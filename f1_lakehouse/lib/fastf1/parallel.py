@@ -17,6 +17,7 @@ live-timing host's) per process, so two processes could together exceed them.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator, Sequence
@@ -93,12 +94,20 @@ _worker_configured = False  # in a forked worker: FastF1 set up in this process
 
 
 def _configure_worker(mode: SourceMode, root: DataRoot) -> None:
-    """Once per forked worker: FastF1's cache objects are made anew (an open SQLite connection
-    must not be used across a fork), or for the first time (the step's process may never have
-    imported FastF1)."""
+    """Once per forked worker: the objects inherited from the step's process are frozen out of
+    the worker's garbage collections, and FastF1's cache objects are made anew (an open SQLite
+    connection must not be used across a fork), or for the first time (the step's process may
+    never have imported FastF1).
+
+    Freezing: the fork brings the run's whole heap (Dagster's definitions, dbt-core: ~300,000
+    objects), and FastF1's parsing, which allocates heavily, would otherwise walk all of it in
+    every full collection, copying each page it touches from the parent (`gc.freeze`, as
+    Python's documentation recommends for forked workers)."""
     global _worker_configured
     if not _worker_configured:
+        gc.freeze()
         source.configure(mode, root, again=True)
+        gc.freeze()  # FastF1's modules too, when this worker imported them
         _worker_configured = True
 
 
