@@ -84,6 +84,6 @@ def test_a_worker_keeps_the_objects_it_inherited_out_of_its_collections(data_roo
     with loaded_sessions(key, "replay", data_root, False, 1, _frozen_objects) as sessions:
         ((_, loaded),) = sessions
         tables, _ = loaded()
-    # Everything the step's process held at the fork (this test process: pytest, Dagster) ...
-    assert tables["frozen"] > 10_000
-    assert gc.get_freeze_count() == 0  # ... frozen in the worker only, not in the step
+    # Everything the step's process held at the fork (this test process: pytest, Dagster), not
+    # only what it had frozen itself (lib/heap.py), is frozen in the worker.
+    assert tables["frozen"] > max(10_000, gc.get_freeze_count())

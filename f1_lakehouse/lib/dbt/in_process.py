@@ -56,6 +56,7 @@ from f1_lakehouse.lib.dbt.engine import (
 from f1_lakehouse.lib.dbt.jinja_cache import template_cache_dir, use_template_cache
 from f1_lakehouse.lib.dbt.project import DBT_PROJECT_DIR
 from f1_lakehouse.lib.dbt.table_metadata import add_table_facts, with_table_metadata
+from f1_lakehouse.lib.heap import long_lived
 from f1_lakehouse.lib.settings import DataRoot, data_root, dbt_target
 
 # Result events of nodes that become Dagster outputs or check results (dagster-dbt's list).
@@ -140,7 +141,9 @@ def parsed_manifest(
                 *target_args(target),
                 *_project_args(project_dir, scratch),
             ]
-            result = dbtRunner().invoke([*argv, *QUIET_ARTIFACTS])
+            # The manifest stays for the process: the garbage collector is kept off it.
+            with long_lived(collect=True):
+                result = dbtRunner().invoke([*argv, *QUIET_ARTIFACTS])
             if not result.success or result.result is None:
                 raise DbtBuildError(f"dbt could not parse {project_dir}: {result.exception}")
             if (scratch / PARSE_STATE).exists():
