@@ -59,8 +59,9 @@ def main() -> None:
     result, samples = median_of(args.runs, lambda: one_session(FASTF1_TO_GOLD, "2018-04-R"))
     report("2018-04-R FastF1 bronze → gold (no telemetry)", result, samples, "≤ 7 s")
     report_breakdown(samples)
-    fastf1_s = statistics.median(floors_s(s.output)[0] for s in samples)
-    dbt_s = statistics.median(floors_s(s.output)[1] for s in samples)
+    per_run = [floors_s(s.output) for s in samples]
+    fastf1_s = statistics.median(fastf1 for fastf1, _ in per_run)
+    dbt_s = statistics.median(dbt for _, dbt in per_run)
     floors = imported.wall_s + fastf1_s + dbt_s
     print(
         f"    the floors summed: definitions {imported.wall_s:.1f} s + FastF1 step "
